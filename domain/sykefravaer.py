@@ -1,0 +1,268 @@
+"""Sykefraværet: all follow-up of one person, as one event stream (rules.md T-7, TF-9, RP-11).
+
+One stream per person, because tilfeller join across employers (TF-3) and NAV milestones are per
+person (TF-9). Each accepted command is one event; each reminder decision is one event, so a replay
+shows why a message went or did not (RP-11, AUD-2). Cases, milestones and reminders are derived
+from the events by pure functions (``domain.grunnlag``, ``domain.milepeler``,
+``domain.paminnelser``). Decisions are made in the public methods; ``@event`` bodies only record.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import KonfliktFeil, UkjentSakError, ValideringsFeil
+from domain.grunnlag import Grunnlag, kommando_dato
+from domain.innstillinger import Innstillinger
+from domain.kommandoer import SAKSBUNDNE, Kommando
+from domain.lagring import fra_json, til_json
+from domain.paminnelser import SENDT, Beslutning, Historikk, Trinn
+
+ID_KOMMANDOER = ("sykmelding", "egenmelding", "dialogmote_innkalt")  # VAL-4
+
+
+class Sykefravaer(Aggregate):
+    """One person's accepted commands and reminder decisions."""
+
+    TOPIC = "syfo:Sykefravaer"
+
+    class Created(Aggregate.Created):
+        TOPIC = "syfo:Sykefravaer.Created.v1"  # required by explicit topics; not used
+
+    class Opprettet(Created):
+        TOPIC = "syfo:Sykefravaer.Opprettet.v1"
+        strom_id: UUID
+
+    class Mottatt(Aggregate.Event):
+        """Base of the command events: ``data`` is the command's JSON fields, ``TYPE`` its type."""
+
+        TOPIC = "syfo:Sykefravaer.Mottatt.v1"
+        TYPE: ClassVar[str] = ""
+        data: dict[str, Any]
+
+        def apply(self, aggregate: Sykefravaer) -> None:
+            aggregate.fakta.append(fra_json(self.TYPE, self.timestamp, self.data))
+
+    class NarmesteLederRegistrert(Mottatt):
+        TOPIC = "syfo:Sykefravaer.NarmesteLederRegistrert.v1"
+        TYPE = "narmeste_leder"
+
+    class EgenmeldingMottatt(Mottatt):
+        TOPIC = "syfo:Sykefravaer.EgenmeldingMottatt.v1"
+        TYPE = "egenmelding"
+
+    class SykmeldingMottatt(Mottatt):
+        TOPIC = "syfo:Sykefravaer.SykmeldingMottatt.v1"
+        TYPE = "sykmelding"
+
+    class SykmeldingAnnullert(Mottatt):
+        TOPIC = "syfo:Sykefravaer.SykmeldingAnnullert.v1"
+        TYPE = "sykmelding_annullert"
+
+    class ArbeidGjenopptatt(Mottatt):
+        TOPIC = "syfo:Sykefravaer.ArbeidGjenopptatt.v1"
+        TYPE = "arbeid_gjenopptatt"
+
+    class OppfolgingsplanFerdigstilt(Mottatt):
+        TOPIC = "syfo:Sykefravaer.OppfolgingsplanFerdigstilt.v1"
+        TYPE = "oppfolgingsplan_ferdig"
+
+    class OppfolgingsplanDelt(Mottatt):
+        TOPIC = "syfo:Sykefravaer.OppfolgingsplanDelt.v1"
+        TYPE = "oppfolgingsplan_delt"
+
+    class UnntakRegistrert(Mottatt):
+        TOPIC = "syfo:Sykefravaer.UnntakRegistrert.v1"
+        TYPE = "unntak"
+
+    class UnntakTrukket(Mottatt):
+        TOPIC = "syfo:Sykefravaer.UnntakTrukket.v1"
+        TYPE = "unntak_trukket"
+
+    class DialogmoteInnkalt(Mottatt):
+        TOPIC = "syfo:Sykefravaer.DialogmoteInnkalt.v1"
+        TYPE = "dialogmote_innkalt"
+
+    class DialogmoteAvholdt(Mottatt):
+        TOPIC = "syfo:Sykefravaer.DialogmoteAvholdt.v1"
+        TYPE = "dialogmote_avholdt"
+
+    class DialogmoteAvlyst(Mottatt):
+        TOPIC = "syfo:Sykefravaer.DialogmoteAvlyst.v1"
+        TYPE = "dialogmote_avlyst"
+
+    class DialogmoteSvarMottatt(Mottatt):
+        TOPIC = "syfo:Sykefravaer.DialogmoteSvarMottatt.v1"
+        TYPE = "dialogmote_svar"
+
+    class DialogmoteOnsket(Mottatt):
+        TOPIC = "syfo:Sykefravaer.DialogmoteOnsket.v1"
+        TYPE = "dialogmote_onsket"
+
+    class AktivitetskravVurdert(Mottatt):
+        TOPIC = "syfo:Sykefravaer.AktivitetskravVurdert.v1"
+        TYPE = "aktivitetskrav_vurdert"
+
+    class SamtykkeGitt(Mottatt):
+        TOPIC = "syfo:Sykefravaer.SamtykkeGitt.v1"
+        TYPE = "samtykke_gitt"
+
+    class SamtykkeTrukket(Mottatt):
+        TOPIC = "syfo:Sykefravaer.SamtykkeTrukket.v1"
+        TYPE = "samtykke_trukket"
+
+    class PaminnelseBesluttet(Aggregate.Event):
+        """Base of the decision events (RP-11)."""
+
+        TOPIC = "syfo:Sykefravaer.PaminnelseBesluttet.v1"
+        regel: str
+        omfang: str
+        case_id: str | None
+        milepel: str
+        stage: str
+        rolle: str
+        send_dato: str
+        ekstra: str
+        mottaker_id: str | None
+
+    class PaminnelseSendt(PaminnelseBesluttet):
+        TOPIC = "syfo:Sykefravaer.PaminnelseSendt.v1"
+
+    class PaminnelseKansellert(PaminnelseBesluttet):
+        TOPIC = "syfo:Sykefravaer.PaminnelseKansellert.v1"
+        reason: str
+
+
+    @staticmethod
+    def create_id(strom_id: UUID) -> UUID:
+        """The stream id is chosen by the caller (``person_strom_id``): no fnr in ids (PRIV-3)."""
+        return strom_id
+
+    @event(Opprettet)
+    def __init__(self, strom_id: UUID, timestamp: datetime) -> None:
+        self.fakta: list[Kommando] = []
+        self.beslutninger: list[Beslutning] = []
+        self._cache: tuple[int, Innstillinger, Grunnlag] | None = None
+
+    # ---------------------------------------------------------------- queries
+
+    def grunnlag(self, innstillinger: Innstillinger, kjent_til: datetime | None = None) -> Grunnlag:
+        """What is known at ``kjent_til`` (T-7); cached for the latest knowledge."""
+        if kjent_til is not None and any(k.at > kjent_til for k in self.fakta):
+            return Grunnlag.bygg(self.id, self.fakta, innstillinger, kjent_til)
+        if self._cache is None or self._cache[0] != len(self.fakta) or self._cache[1] != innstillinger:
+            self._cache = (len(self.fakta), innstillinger, Grunnlag.bygg(self.id, self.fakta, innstillinger))
+        return self._cache[2]
+
+    def historikk(self, kjent_til: datetime | None = None) -> Historikk:
+        h = Historikk()
+        for b in self.beslutninger:
+            if kjent_til is None or b.at <= kjent_til:
+                h.registrer(b)
+        return h
+
+    def finnes(self, typ: str, ident: str) -> Kommando | None:
+        return next((k for k in self.fakta if k.type == typ and k.get("id") == ident), None)
+
+    # ---------------------------------------------------------------- commands
+
+    def motta(self, k: Kommando, innstillinger: Innstillinger) -> bool:
+        """Accept one command, or refuse it with a ``DomainError`` naming the rule and field.
+
+        Returns False when the command was already accepted (VAL-4: same id, same content).
+        """
+        if k.type in ID_KOMMANDOER:
+            tidligere = self.finnes(k.type, k["id"])
+            if tidligere is not None:
+                if til_json(tidligere) == til_json(k):
+                    return False
+                raise KonfliktFeil("VAL-4", "id", f"{k.type} id already used with other content")
+        g = self.grunnlag(innstillinger)
+        if k.type == "sykmelding_annullert":
+            if self.finnes("sykmelding", k["id"]) is None:
+                raise ValideringsFeil("VAL-5", "id", "unknown sykmelding id")
+            if any(f.type == "sykmelding_annullert" and f["id"] == k["id"] for f in self.fakta):
+                return False
+        if k.type in ("dialogmote_avholdt", "dialogmote_avlyst"):
+            self._sjekk_mote(k)
+        if k.type in SAKSBUNDNE:
+            self._sjekk_sak(k, g)
+        self._mottatt(EVENT_FOR_TYPE[k.type], til_json(k), k.at)
+        return True
+
+    def _sjekk_mote(self, k: Kommando) -> None:
+        if self.finnes("dialogmote_innkalt", k["id"]) is None:
+            raise ValideringsFeil("VAL-5", "id", "unknown dialogmøte id")
+        for f in self.fakta:
+            if f.type in ("dialogmote_avholdt", "dialogmote_avlyst") and f["id"] == k["id"]:
+                raise KonfliktFeil("VAL-5", "id", "the meeting is already held or cancelled")
+
+    def _sjekk_sak(self, k: Kommando, g: Grunnlag) -> None:
+        dato = kommando_dato(k)
+        s = g.finn_sak(k.orgnr, dato)
+        if s is None:
+            raise UkjentSakError("VAL-8", "dato" if "dato" in k.felter else "at", "no open case for fnr and orgnr on that date")
+        sf = g.saksfakta[s.case_id]
+        if k.type == "unntak_trukket" and sf.aktivt_unntak(k["frist"]) is None:
+            raise ValideringsFeil("VAL-6", "frist", "no active unntak for that frist")
+        if k.type == "unntak" and k["arsak"] == "GRADERT_DIALOG_FUNGERER":
+            if not g.syk(s.orgnr, dato) or g.helt_borte(s.orgnr, dato):
+                raise ValideringsFeil("MS-5", "arsak", "GRADERT_DIALOG_FUNGERER needs graded leave on dato")
+
+    def registrer(self, beslutninger: list[Beslutning]) -> None:
+        """Record reminder decisions (RP-11); a decision already recorded is skipped."""
+        kjente = {b.trinn.nokkel for b in self.beslutninger}
+        for b in beslutninger:
+            if b.trinn.nokkel in kjente:
+                continue
+            kjente.add(b.trinn.nokkel)
+            t = b.trinn
+            felles = {
+                "regel": t.regel, "omfang": t.omfang, "case_id": t.case_id, "milepel": t.milepel, "stage": t.stage,
+                "rolle": t.rolle, "send_dato": t.send_dato.isoformat(), "ekstra": t.ekstra,
+                "mottaker_id": b.mottaker_id, "timestamp": b.at,
+            }
+            if b.status == SENDT:
+                self._sendt(**felles)
+            else:
+                self._kansellert(reason=b.reason or "", **felles)
+
+    # ---------------------------------------------------------------- events (record only)
+
+    def _mottatt(self, cls: type[Mottatt], data: dict[str, Any], at: datetime) -> None:
+        self.trigger_event(cls, data=data, timestamp=at)
+
+    @event(PaminnelseSendt)
+    def _sendt(self, regel: str, omfang: str, case_id: str | None, milepel: str, stage: str, rolle: str,
+               send_dato: str, ekstra: str, mottaker_id: str | None, timestamp: datetime) -> None:
+        self._legg_til_beslutning(regel, omfang, case_id, milepel, stage, rolle, send_dato, ekstra, mottaker_id,
+                                  timestamp, SENDT, None)
+
+    @event(PaminnelseKansellert)
+    def _kansellert(self, regel: str, omfang: str, case_id: str | None, milepel: str, stage: str, rolle: str,
+                    send_dato: str, ekstra: str, mottaker_id: str | None, reason: str, timestamp: datetime) -> None:
+        self._legg_til_beslutning(regel, omfang, case_id, milepel, stage, rolle, send_dato, ekstra, mottaker_id,
+                                  timestamp, "cancelled", reason)
+
+    def _legg_til_beslutning(self, regel: str, omfang: str, case_id: str | None, milepel: str, stage: str, rolle: str,
+                             send_dato: str, ekstra: str, mottaker_id: str | None, at: datetime, status: str,
+                             reason: str | None) -> None:
+        t = Trinn(regel, omfang, case_id, milepel, stage, rolle, date.fromisoformat(send_dato), ekstra)
+        self.beslutninger.append(Beslutning(t, at, mottaker_id, status, reason))
+
+
+def person_strom_id(nokkel: bytes, fnr: str) -> UUID:
+    """A stream id that holds no fødselsnummer (PRIV-3): HMAC of the fnr under a secret key."""
+    import hashlib
+    import hmac
+
+    return UUID(bytes=hmac.new(nokkel, fnr.encode(), hashlib.sha256).digest()[:16], version=4)
+
+
+EVENT_FOR_TYPE: dict[str, type[Sykefravaer.Mottatt]] = {
+    c.TYPE: c for c in vars(Sykefravaer).values() if isinstance(c, type) and issubclass(c, Sykefravaer.Mottatt) and c.TYPE
+}

@@ -1,0 +1,1 @@
+"""Composition root: settings, application, HTTP API, delivery channels and wiring."""

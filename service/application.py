@@ -1,0 +1,204 @@
+"""The event-sourced application: commands in, decisions recorded, streams read back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Transcoder, Transcoding
+
+from domain.errors import KonfliktFeil, ValideringsFeil
+from domain.innstillinger import Innstillinger
+from domain.kommandoer import Kommando, les_kommando
+from domain.paminnelser import Beslutning, Paminnelsesmotor
+from domain.referanse import Referanse
+from domain.sykefravaer import ID_KOMMANDOER, Sykefravaer, person_strom_id
+from domain.virksomhet import Virksomhet
+
+MAKS_FORSOK = 5  # optimistic concurrency: a losing writer reloads and retries this many times
+REF_FOR_TYPE = {"sykmelding_annullert": "sykmelding", "dialogmote_avholdt": "dialogmote_innkalt",
+                "dialogmote_avlyst": "dialogmote_innkalt"}
+
+
+class DateAsISO(Transcoding):
+    """``datetime.date`` is not in the default JSON transcoder of eventsourcing 9.5.6."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class Kvittering:
+    """What a command did: ``nytt`` False when it was a repeat (VAL-4), and the stream position."""
+
+    nytt: bool
+    person_id: UUID | None
+    case_id: str | None
+    posisjon: int | None
+    beslutninger: tuple[Beslutning, ...] = ()
+
+
+class SyfoApp(Application[UUID]):
+    """Sick-leave follow-up as an eventsourcing application."""
+
+    name = "Syfo"
+
+    def __init__(self, env: Mapping[str, str] | None = None, *, innstillinger: Innstillinger | None = None,
+                 id_nokkel: bytes = b"syfo-dev-key") -> None:
+        super().__init__(env)
+        self.innstillinger = innstillinger or Innstillinger()
+        self.id_nokkel = id_nokkel
+
+    def register_transcodings(self, transcoder: Transcoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # ---------------------------------------------------------------- commands
+
+    def les(self, data: Any, at: datetime | None = None) -> Kommando:
+        """Read and validate a command in this application's configuration."""
+        return les_kommando(data, at=at, egenmelding_maks_dager=self.innstillinger.egenmelding_max_days,
+                            valider_identer=self.innstillinger.validate_ids)
+
+    def behandle(self, k: Kommando) -> Kvittering:
+        """Apply one command; retried on a concurrent write to the same streams (no event is lost)."""
+        for forsok in range(MAKS_FORSOK):
+            try:
+                return self._behandle(k)
+            except IntegrityError:
+                if forsok == MAKS_FORSOK - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _behandle(self, k: Kommando) -> Kvittering:
+        if k.type == "virksomhet":
+            return self._virksomhet(k)
+        if k.type in REF_FOR_TYPE:
+            ref = self._referanse(REF_FOR_TYPE[k.type], k["id"])
+            if ref is None:
+                raise ValideringsFeil("VAL-5", "id", f"unknown {REF_FOR_TYPE[k.type]} id")
+            person = self.repository.get(ref.person_id)
+        else:
+            pid = person_strom_id(self.id_nokkel, k.fnr)
+            try:
+                person = self.repository.get(pid)
+            except AggregateNotFoundError:
+                person = Sykefravaer(strom_id=pid, timestamp=k.at)
+        nye: list[Any] = []
+        if k.type in ID_KOMMANDOER:
+            ref = self._referanse(k.type, k["id"])
+            if ref is not None and ref.person_id != person.id:
+                raise KonfliktFeil("VAL-4", "id", f"{k.type} id already used")
+            if ref is None:
+                nye.append(Referanse(art=k.type, ident=k["id"], person_id=person.id, timestamp=k.at))
+        if not person.motta(k, self.innstillinger):
+            return Kvittering(False, person.id, None, None)
+        motor = Paminnelsesmotor(person.grunnlag(self.innstillinger), person.historikk(), self._hr_oppslag(k.at))
+        umiddelbare = motor.umiddelbare(k)
+        person.registrer(umiddelbare)
+        recordings = self.save(person, *nye)
+        return Kvittering(True, person.id, self._case_id(person, k), recordings[-1].notification.id, tuple(umiddelbare))
+
+    def _case_id(self, person: Sykefravaer, k: Kommando) -> str | None:
+        from domain.grunnlag import kommando_dato
+
+        if "orgnr" not in k.felter:
+            return None
+        s = person.grunnlag(self.innstillinger).finn_sak(k.orgnr, kommando_dato(k))
+        if s is None and k.type in ("sykmelding", "egenmelding"):
+            g = person.grunnlag(self.innstillinger)
+            s = next((x for x in g.saker if x.orgnr == k.orgnr and x.tilfelle.start <= _forste_fom(k) <= x.tilfelle.slutt), None)
+        return s.case_id if s else None
+
+    def _virksomhet(self, k: Kommando) -> Kvittering:
+        vid = Virksomhet.create_id(k.orgnr)
+        try:
+            v = self.repository.get(vid)
+        except AggregateNotFoundError:
+            v = Virksomhet(orgnr=k.orgnr, timestamp=k.at)
+        if not v.sett_hr(k["hr_id"], k.at):
+            return Kvittering(False, None, None, None)
+        return Kvittering(True, None, None, self.save(v)[-1].notification.id)
+
+    def _referanse(self, art: str, ident: str) -> Referanse | None:
+        try:
+            ref = self.repository.get(Referanse.create_id(art, ident))
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(ref, Referanse)
+        return ref
+
+    def _hr_oppslag(self, kjent_til: datetime) -> Any:
+        def oppslag(orgnr: str) -> str | None:
+            try:
+                v = self.repository.get(Virksomhet.create_id(orgnr))
+            except AggregateNotFoundError:
+                return None
+            return v.hr_id(kjent_til)  # type: ignore[no-any-return]
+
+        return oppslag
+
+    # ---------------------------------------------------------------- reminders
+
+    def vurder_slot(self, person_id: UUID, at: datetime) -> list[Beslutning]:
+        """RP-3: decide this slot's rungs for one person, as known at the slot, and record them."""
+        for forsok in range(MAKS_FORSOK):
+            person = self.person(person_id)
+            g = person.grunnlag(self.innstillinger, kjent_til=at)
+            beslutninger = Paminnelsesmotor(g, person.historikk(at), self._hr_oppslag(at)).vurder_slot(at)
+            if not beslutninger:
+                return []
+            person.registrer(beslutninger)
+            try:
+                self.save(person)
+            except IntegrityError:
+                if forsok == MAKS_FORSOK - 1:
+                    raise
+                continue
+            return beslutninger
+        return []
+
+    # ---------------------------------------------------------------- queries
+
+    def person(self, person_id: UUID, versjon: int | None = None) -> Sykefravaer:
+        p = self.repository.get(person_id, version=versjon)
+        assert isinstance(p, Sykefravaer)
+        return p
+
+    def person_for_fnr(self, fnr: str) -> UUID:
+        return person_strom_id(self.id_nokkel, fnr)
+
+    def personer(self) -> Iterator[UUID]:
+        """Every person stream, in creation order (from the notification log, by topic)."""
+        start = 1
+        while True:
+            batch = self.recorder.select_notifications(start=start, limit=500, topics=[Sykefravaer.Opprettet.TOPIC])
+            if not batch:
+                return
+            for n in batch:
+                yield n.originator_id  # type: ignore[misc]
+            start = batch[-1].id + 1
+
+    def kandidater_for_slot(self, at: datetime) -> Iterator[UUID]:
+        """Every person stream: the slot job decides which rungs are due (RP-3)."""
+        yield from self.personer()
+
+    def hr_oppslag(self, kjent_til: datetime) -> Any:
+        return self._hr_oppslag(kjent_til)
+
+
+def _forste_fom(k: Kommando) -> date:
+    if k.type == "egenmelding":
+        return k["fom"]  # type: ignore[no-any-return]
+    return min(p.fom for p in k["perioder"])
+
