@@ -96,7 +96,11 @@ class Grunnlag:
 
     @classmethod
     def bygg(
-        cls, strom_id: uuid.UUID, fakta: Sequence[Kommando], innstillinger: Innstillinger, kjent_til: datetime | None = None
+        cls,
+        strom_id: uuid.UUID,
+        fakta: Sequence[Kommando],
+        innstillinger: Innstillinger,
+        kjent_til: datetime | None = None,
     ) -> Grunnlag:
         """Build from the commands known at ``kjent_til`` (all when None)."""
         kjente = tuple(k for k in fakta if kjent_til is None or k.at <= kjent_til)
@@ -209,7 +213,12 @@ class Grunnlag:
         beste: tuple[date, int] | None = None
         leder: str | None = None
         for nr, k in enumerate(self.fakta):
-            if k.type == "narmeste_leder" and k.orgnr == orgnr and k["fom"] <= d and (beste is None or (k["fom"], nr) >= beste):
+            if (
+                k.type == "narmeste_leder"
+                and k.orgnr == orgnr
+                and k["fom"] <= d
+                and (beste is None or (k["fom"], nr) >= beste)
+            ):
                 beste = (k["fom"], nr)
                 leder = k["leder_id"]
         return leder

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Any, Final
 
 from domain.errors import UgyldigKommandoError, ValideringsFeil
@@ -110,7 +111,7 @@ def _bool(v: Any, felt: str) -> bool:
 def _int(v: Any, felt: str) -> int:
     if isinstance(v, bool) or not isinstance(v, int):
         raise UgyldigKommandoError(felt, "expected an integer")
-    return v
+    return int(v)
 
 
 def _dato(v: Any, felt: str) -> date:
@@ -359,7 +360,7 @@ def _valider_sykmelding(perioder: tuple[Periode, ...]) -> None:
         if not MIN_GRAD <= p.grad <= MAKS_GRAD:
             raise ValideringsFeil("VAL-1", f"perioder[{i}].grad", "grad must be 20..100")
     ordnet = sorted(enumerate(perioder), key=lambda ip: ip[1].fom)
-    for (_, a), (j, b) in zip(ordnet, ordnet[1:], strict=False):
+    for (_, a), (j, b) in pairwise(ordnet):
         if b.fom <= a.tom:
             raise ValideringsFeil("VAL-1", f"perioder[{j}].fom", "periods of one note overlap")
     fom = min(p.fom for p in perioder)

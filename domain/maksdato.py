@@ -30,9 +30,7 @@ def _minus_aar(d: date, aar: int) -> date:
         return date(d.year - aar, 2, 28)
 
 
-def beregn_maksdato(
-    person_tilfeller: Sequence[Tilfelle], tilfelle: Tilfelle, fodt: date | None
-) -> date | None:
+def beregn_maksdato(person_tilfeller: Sequence[Tilfelle], tilfelle: Tilfelle, fodt: date | None) -> date | None:
     """Maksdato of one person tilfelle (MAX-4), assuming the person stays sick after its end.
 
     ``person_tilfeller`` are all known person tilfeller in date order (TF-3); ``tilfelle`` is one
@@ -60,12 +58,7 @@ def beregn_maksdato(
     while d <= tilfelle.slutt:
         if d in syk:
             friske = 0
-            betalbar = (
-                d.weekday() < 5
-                and d not in agp
-                and brukt_opp is None
-                and (fyller70 is None or d < fyller70)
-            )
+            betalbar = d.weekday() < 5 and d not in agp and brukt_opp is None and (fyller70 is None or d < fyller70)
             if betalbar:
                 over67 = fyller67 is not None and d > fyller67
                 talte.append((d, over67))

@@ -21,14 +21,14 @@ from domain.milepeler import (
     DM2_INNKALLING,
     UAVKLART,
     Status,
+    Vurdering,
     dm1_obligatorisk_paminnelse,
     frist,
     milepel,
     motebehov_ikke_aktuelt,
     nav_vurdering,
-    Vurdering,
 )
-from domain.tilfelle import Tilfelle, sykedager_per_virksomhet, del_i_tilfeller
+from domain.tilfelle import Tilfelle, del_i_tilfeller, sykedager_per_virksomhet
 
 SENDT: Final = "sent"
 KANSELLERT: Final = "cancelled"
@@ -137,7 +137,9 @@ class Paminnelsesmotor:
         cid = s.case_id
         sf = g.saksfakta[cid]
 
-        def trinn(regel: str, mp: str, stage: str, rolle: str, d: date, ekstra: str = "", forfalt: bool = False) -> Trinn:
+        def trinn(
+            regel: str, mp: str, stage: str, rolle: str, d: date, ekstra: str = "", forfalt: bool = False
+        ) -> Trinn:
             return Trinn(regel, cid, cid, mp, stage, rolle, d, ekstra, forfalt)
 
         d_op = _d(frist("oppfolgingsplan", s, g))
@@ -147,14 +149,18 @@ class Paminnelsesmotor:
             yield trinn("RM-1", "oppfolgingsplan", "before", "NL", d)
             yield trinn("RM-1", "oppfolgingsplan", "before", "AT", d)
         for mp, due in (("oppfolgingsplan", d_op), ("dialogmote_1", d_dm1)):
-            yield trinn(FORFALT_REGLER[mp], mp, "overdue", "NL", kal.neste_arbeidsdag(due + timedelta(days=1)), forfalt=True)
+            yield trinn(
+                FORFALT_REGLER[mp], mp, "overdue", "NL", kal.neste_arbeidsdag(due + timedelta(days=1)), forfalt=True
+            )
             if inn.escalation:
                 for o in self.h.sendt_datoer(cid, mp, "overdue", FORFALT_REGLER[mp]):
                     e = kal.neste_arbeidsdag(o + timedelta(days=inn.escalation_after_days))
                     yield trinn(ESKALERING_REGLER[mp], mp, "escalation", "HR", e)
         planer = sf.av_type("oppfolgingsplan_ferdig")
         if planer:
-            yield trinn("RM-4", "oppfolgingsplan", "info", "NL", kal.neste_arbeidsdag(planer[0]["dato"] + timedelta(days=1)))
+            yield trinn(
+                "RM-4", "oppfolgingsplan", "info", "NL", kal.neste_arbeidsdag(planer[0]["dato"] + timedelta(days=1))
+            )
         for d in self._for(d_dm1, *inn.before_offsets_days):
             yield trinn("RM-5", "dialogmote_1", "before", "NL", d)
         if inn.dm1_graded_prompt and not self.h.sendt_datoer(cid, "dialogmote_1", "prompt", "RM-6"):
@@ -163,19 +169,27 @@ class Paminnelsesmotor:
                 yield trinn("RM-6", "dialogmote_1", "prompt", "AT", d)
         u = sf.aktivt_unntak("dialogmote_1")
         if u is not None and u["arsak"] == "UTSATT_ALVORLIG_SYKDOM":
-            k = 1
-            while (n := u["dato"] + timedelta(days=inn.utsatt_recheck_days * k)) <= s.tilfelle.lukkes:
+            gang = 1
+            while (n := u["dato"] + timedelta(days=inn.utsatt_recheck_days * gang)) <= s.tilfelle.lukkes:
                 yield trinn("RM-9", "dialogmote_1", "prompt", "NL", kal.neste_arbeidsdag(n))
-                k += 1
+                gang += 1
         yield from self._rm10(s)
         for d in self._for(d_ak, *inn.before_offsets_days):
             yield trinn("RM-11", "aktivitetskrav", "before", "NL", d)
             yield trinn("RM-11", "aktivitetskrav", "before", "AT", d)
-        yield trinn("RM-12", "aktivitetskrav", "task", "NAV", kal.neste_arbeidsdag(s.tilfelle.start + timedelta(days=AK_VURDERING)))
+        yield trinn(
+            "RM-12",
+            "aktivitetskrav",
+            "task",
+            "NAV",
+            kal.neste_arbeidsdag(s.tilfelle.start + timedelta(days=AK_VURDERING)),
+        )
         if inn.notify_employer_of_stans:
             for k in sf.av_type("aktivitetskrav_vurdert"):
                 if k["utfall"] == "IKKE_OPPFYLT":
-                    yield trinn("RM-13", "aktivitetskrav", "info", "HR", self._slot_etter(k.at), ekstra=k.at.isoformat())
+                    yield trinn(
+                        "RM-13", "aktivitetskrav", "info", "HR", self._slot_etter(k.at), ekstra=k.at.isoformat()
+                    )
         for m in sf.moter:
             mp = MOTE_MILEPEL[m.mote]
             mdato = oslo_dato(m.tidspunkt)
@@ -201,8 +215,21 @@ class Paminnelsesmotor:
                 if k.type not in ("sykmelding", "egenmelding") or k.orgnr != s.orgnr:
                     continue
                 ny = self._slutt_for(s, nr + 1)
-                if ny is not None and (forrige is None or ny > forrige) and (slutt_ved_unntak is None or ny > slutt_ved_unntak):
-                    yield Trinn("RM-10", s.case_id, s.case_id, frist_navn, "prompt", "NL", self._slot_etter(k.at), ekstra=f"{unr}/{nr}")
+                if (
+                    ny is not None
+                    and (forrige is None or ny > forrige)
+                    and (slutt_ved_unntak is None or ny > slutt_ved_unntak)
+                ):
+                    yield Trinn(
+                        "RM-10",
+                        s.case_id,
+                        s.case_id,
+                        frist_navn,
+                        "prompt",
+                        "NL",
+                        self._slot_etter(k.at),
+                        ekstra=f"{unr}/{nr}",
+                    )
                 forrige = ny
 
     def _slutt_for(self, s: SakInfo, antall: int) -> date | None:
@@ -219,7 +246,9 @@ class Paminnelsesmotor:
         g, kal, inn = self.g, self.kal, self.inn
         om = person_omfang(pt)
 
-        def trinn(regel: str, mp: str, stage: str, rolle: str, d: date, ekstra: str = "", forfalt: bool = False) -> Trinn:
+        def trinn(
+            regel: str, mp: str, stage: str, rolle: str, d: date, ekstra: str = "", forfalt: bool = False
+        ) -> Trinn:
             return Trinn(regel, om, None, mp, stage, rolle, d, ekstra, forfalt)
 
         sp = pt.start
@@ -231,9 +260,13 @@ class Paminnelsesmotor:
         for sak in g.saker_i(pt):
             yield trinn("RM-15", "motebehov", "prompt", "NL", d_mb, ekstra=sak.case_id)
         yield trinn("RM-16", "dialogmote_2", "task", "NAV", kal.neste_arbeidsdag(sp + timedelta(days=DM2_OPPGAVE)))
-        yield trinn("RM-17", "dialogmote_2", "before", "NAV", kal.forrige_arbeidsdag(sp + timedelta(days=DM2_INNKALLING)))
+        yield trinn(
+            "RM-17", "dialogmote_2", "before", "NAV", kal.forrige_arbeidsdag(sp + timedelta(days=DM2_INNKALLING))
+        )
         d_dm2 = _d(frist("dialogmote_2", s, g))
-        yield trinn("RM-18", "dialogmote_2", "overdue", "NAV", kal.neste_arbeidsdag(d_dm2 + timedelta(days=1)), forfalt=True)
+        yield trinn(
+            "RM-18", "dialogmote_2", "overdue", "NAV", kal.neste_arbeidsdag(d_dm2 + timedelta(days=1)), forfalt=True
+        )
         for sak in g.saker_i(pt):
             for k in g.saksfakta[sak.case_id].av_type("dialogmote_onsket"):
                 d = kal.arbeidsdager_etter(oslo_dato(k.at), inn.early_request_followup_working_days)
@@ -300,8 +333,16 @@ class Paminnelsesmotor:
         if k.type == "dialogmote_onsket":
             s = g.finn_sak(k.orgnr, d)
             if s is not None:
-                t = Trinn("RM-19", person_omfang(s.person_tilfelle), None, MOTE_MILEPEL[k["mote"]], "task", "NAV", d,
-                          ekstra=f"{k.at.isoformat()}/straks")
+                t = Trinn(
+                    "RM-19",
+                    person_omfang(s.person_tilfelle),
+                    None,
+                    MOTE_MILEPEL[k["mote"]],
+                    "task",
+                    "NAV",
+                    d,
+                    ekstra=f"{k.at.isoformat()}/straks",
+                )
                 ut.append(Beslutning(t, k.at, "NAV", SENDT))
         elif k.type == "dialogmote_innkalt":
             s = g.finn_sak(k.orgnr, d)
@@ -310,7 +351,16 @@ class Paminnelsesmotor:
                 for dt in m.deltakere:
                     if dt.rolle == INNKALLER[m.mote]:
                         continue
-                    t = Trinn("RM-20", s.case_id, s.case_id, MOTE_MILEPEL[m.mote], "meeting", dt.rolle, d, ekstra=f"{m.id}/{dt.id}")
+                    t = Trinn(
+                        "RM-20",
+                        s.case_id,
+                        s.case_id,
+                        MOTE_MILEPEL[m.mote],
+                        "meeting",
+                        dt.rolle,
+                        d,
+                        ekstra=f"{m.id}/{dt.id}",
+                    )
                     mottaker = self._deltaker_id(s, dt.rolle, dt.id, d)
                     grunn = self._samtykke(s, m, dt.rolle, dt.id, d) or (None if mottaker else "no_recipient")
                     ut.append(Beslutning(t, k.at, mottaker, KANSELLERT if grunn else SENDT, grunn))
@@ -381,6 +431,7 @@ class Paminnelsesmotor:
             def sjekk() -> str | None:
                 moter = g.saksfakta[s.case_id].moter if mote == 1 else g.moter_i(s.person_tilfelle, mote)
                 return "innkalt" if any(m.aktiv and m.mote == mote for m in moter) else None
+
             return sjekk
 
         def helt_borte_pa_frist() -> str | None:
@@ -394,9 +445,23 @@ class Paminnelsesmotor:
         if regel == "RM-4":
             return [a, lambda: self._plan_delt_sykmelder(s), n]
         if regel == "RM-5":
-            return [a, u, r, lambda: None if dm1_obligatorisk_paminnelse(g, s, _d(due), d) else "not_mandatory", ikke_innkalt(1), n]
+            return [
+                a,
+                u,
+                r,
+                lambda: None if dm1_obligatorisk_paminnelse(g, s, _d(due), d) else "not_mandatory",
+                ikke_innkalt(1),
+                n,
+            ]
         if regel == "RM-6":
-            return [a, u, r, lambda: "mandatory" if dm1_obligatorisk_paminnelse(g, s, _d(due), d) else None, ikke_innkalt(1), n]
+            return [
+                a,
+                u,
+                r,
+                lambda: "mandatory" if dm1_obligatorisk_paminnelse(g, s, _d(due), d) else None,
+                ikke_innkalt(1),
+                n,
+            ]
         if regel in ("RM-7", "RM-8"):
             return [a, u, ikke_innkalt(1), n]
         if regel == "RM-9":
@@ -424,7 +489,11 @@ class Paminnelsesmotor:
             m = self._mote(s, t)
             return [lambda: _mote_status(m), lambda: self._plan_delt_nav(s, m), n]
         if regel == "RM-24":
-            return [a, lambda: "innkalt" if any(m.avlyst_at is None for m in g.moter_i(s.person_tilfelle, 3)) else None, n]
+            return [
+                a,
+                lambda: "innkalt" if any(m.avlyst_at is None for m in g.moter_i(s.person_tilfelle, 3)) else None,
+                n,
+            ]
         if regel == "RM-25":
             return [a, n]
         raise ValueError(regel)
@@ -432,7 +501,9 @@ class Paminnelsesmotor:
     def _plan_delt_sykmelder(self, s: SakInfo) -> str | None:
         sf = self.g.saksfakta[s.case_id]
         plan = sf.av_type("oppfolgingsplan_ferdig")[0]
-        delt = any(k["mottaker"] == "sykmelder" and k["dato"] >= plan["dato"] for k in sf.av_type("oppfolgingsplan_delt"))
+        delt = any(
+            k["mottaker"] == "sykmelder" and k["dato"] >= plan["dato"] for k in sf.av_type("oppfolgingsplan_delt")
+        )
         return "shared" if delt else None
 
     def _plan_delt_nav(self, s: SakInfo, m: Mote) -> str | None:

@@ -136,7 +136,6 @@ class Sykefravaer(Aggregate):
         TOPIC = "syfo:Sykefravaer.PaminnelseKansellert.v1"
         reason: str
 
-
     @staticmethod
     def create_id(strom_id: UUID) -> UUID:
         """The stream id is chosen by the caller (``person_strom_id``): no fnr in ids (PRIV-3)."""
@@ -205,13 +204,15 @@ class Sykefravaer(Aggregate):
         dato = kommando_dato(k)
         s = g.finn_sak(k.orgnr, dato)
         if s is None:
-            raise UkjentSakError("VAL-8", "dato" if "dato" in k.felter else "at", "no open case for fnr and orgnr on that date")
+            raise UkjentSakError(
+                "VAL-8", "dato" if "dato" in k.felter else "at", "no open case for fnr and orgnr on that date"
+            )
         sf = g.saksfakta[s.case_id]
         if k.type == "unntak_trukket" and sf.aktivt_unntak(k["frist"]) is None:
             raise ValideringsFeil("VAL-6", "frist", "no active unntak for that frist")
-        if k.type == "unntak" and k["arsak"] == "GRADERT_DIALOG_FUNGERER":
-            if not g.syk(s.orgnr, dato) or g.helt_borte(s.orgnr, dato):
-                raise ValideringsFeil("MS-5", "arsak", "GRADERT_DIALOG_FUNGERER needs graded leave on dato")
+        graderingskrav = k.type == "unntak" and k["arsak"] == "GRADERT_DIALOG_FUNGERER"
+        if graderingskrav and (not g.syk(s.orgnr, dato) or g.helt_borte(s.orgnr, dato)):
+            raise ValideringsFeil("MS-5", "arsak", "GRADERT_DIALOG_FUNGERER needs graded leave on dato")
 
     def registrer(self, beslutninger: list[Beslutning]) -> None:
         """Record reminder decisions (RP-11); a decision already recorded is skipped."""
@@ -221,15 +222,34 @@ class Sykefravaer(Aggregate):
                 continue
             kjente.add(b.trinn.nokkel)
             t = b.trinn
-            felles = {
-                "regel": t.regel, "omfang": t.omfang, "case_id": t.case_id, "milepel": t.milepel, "stage": t.stage,
-                "rolle": t.rolle, "send_dato": t.send_dato.isoformat(), "ekstra": t.ekstra,
-                "mottaker_id": b.mottaker_id, "timestamp": b.at,
-            }
+            dato = t.send_dato.isoformat()
             if b.status == SENDT:
-                self._sendt(**felles)
+                self._sendt(
+                    t.regel,
+                    t.omfang,
+                    t.case_id,
+                    t.milepel,
+                    t.stage,
+                    t.rolle,
+                    dato,
+                    t.ekstra,
+                    b.mottaker_id,
+                    timestamp=b.at,
+                )
             else:
-                self._kansellert(reason=b.reason or "", **felles)
+                self._kansellert(
+                    t.regel,
+                    t.omfang,
+                    t.case_id,
+                    t.milepel,
+                    t.stage,
+                    t.rolle,
+                    dato,
+                    t.ekstra,
+                    b.mottaker_id,
+                    reason=b.reason or "",
+                    timestamp=b.at,
+                )
 
     # ---------------------------------------------------------------- events (record only)
 
@@ -237,20 +257,68 @@ class Sykefravaer(Aggregate):
         self.trigger_event(cls, data=data, timestamp=at)
 
     @event(PaminnelseSendt)
-    def _sendt(self, regel: str, omfang: str, case_id: str | None, milepel: str, stage: str, rolle: str,
-               send_dato: str, ekstra: str, mottaker_id: str | None, timestamp: datetime) -> None:
-        self._legg_til_beslutning(regel, omfang, case_id, milepel, stage, rolle, send_dato, ekstra, mottaker_id,
-                                  timestamp, SENDT, None)
+    def _sendt(
+        self,
+        regel: str,
+        omfang: str,
+        case_id: str | None,
+        milepel: str,
+        stage: str,
+        rolle: str,
+        send_dato: str,
+        ekstra: str,
+        mottaker_id: str | None,
+        timestamp: datetime,
+    ) -> None:
+        self._legg_til_beslutning(
+            regel, omfang, case_id, milepel, stage, rolle, send_dato, ekstra, mottaker_id, timestamp, SENDT, None
+        )
 
     @event(PaminnelseKansellert)
-    def _kansellert(self, regel: str, omfang: str, case_id: str | None, milepel: str, stage: str, rolle: str,
-                    send_dato: str, ekstra: str, mottaker_id: str | None, reason: str, timestamp: datetime) -> None:
-        self._legg_til_beslutning(regel, omfang, case_id, milepel, stage, rolle, send_dato, ekstra, mottaker_id,
-                                  timestamp, "cancelled", reason)
+    def _kansellert(
+        self,
+        regel: str,
+        omfang: str,
+        case_id: str | None,
+        milepel: str,
+        stage: str,
+        rolle: str,
+        send_dato: str,
+        ekstra: str,
+        mottaker_id: str | None,
+        reason: str,
+        timestamp: datetime,
+    ) -> None:
+        self._legg_til_beslutning(
+            regel,
+            omfang,
+            case_id,
+            milepel,
+            stage,
+            rolle,
+            send_dato,
+            ekstra,
+            mottaker_id,
+            timestamp,
+            "cancelled",
+            reason,
+        )
 
-    def _legg_til_beslutning(self, regel: str, omfang: str, case_id: str | None, milepel: str, stage: str, rolle: str,
-                             send_dato: str, ekstra: str, mottaker_id: str | None, at: datetime, status: str,
-                             reason: str | None) -> None:
+    def _legg_til_beslutning(
+        self,
+        regel: str,
+        omfang: str,
+        case_id: str | None,
+        milepel: str,
+        stage: str,
+        rolle: str,
+        send_dato: str,
+        ekstra: str,
+        mottaker_id: str | None,
+        at: datetime,
+        status: str,
+        reason: str | None,
+    ) -> None:
         t = Trinn(regel, omfang, case_id, milepel, stage, rolle, date.fromisoformat(send_dato), ekstra)
         self.beslutninger.append(Beslutning(t, at, mottaker_id, status, reason))
 
@@ -264,5 +332,7 @@ def person_strom_id(nokkel: bytes, fnr: str) -> UUID:
 
 
 EVENT_FOR_TYPE: dict[str, type[Sykefravaer.Mottatt]] = {
-    c.TYPE: c for c in vars(Sykefravaer).values() if isinstance(c, type) and issubclass(c, Sykefravaer.Mottatt) and c.TYPE
+    c.TYPE: c
+    for c in vars(Sykefravaer).values()
+    if isinstance(c, type) and issubclass(c, Sykefravaer.Mottatt) and c.TYPE
 }

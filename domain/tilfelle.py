@@ -143,9 +143,7 @@ class Sak:
     tilfelle: Tilfelle
 
 
-def tildel_saks_ider(
-    fakta: Sequence[Kommando], strom_id: uuid.UUID
-) -> dict[str, list[Sak]]:
+def tildel_saks_ider(fakta: Sequence[Kommando], strom_id: uuid.UUID) -> dict[str, list[Sak]]:
     """TF-8: replay sick-day commands in arrival order and keep case ids stable.
 
     A new tilfelle keeps the oldest id among the old tilfeller whose start it contains (merge); if

@@ -12,8 +12,9 @@ from domain.paminnelser import Beslutning, Paminnelsesmotor
 from domain.sykefravaer import Sykefravaer
 
 
-def saker_json(person: Sykefravaer, innstillinger: Innstillinger, idag: date,
-               kjent_til: datetime | None = None) -> list[dict[str, Any]]:
+def saker_json(
+    person: Sykefravaer, innstillinger: Innstillinger, idag: date, kjent_til: datetime | None = None
+) -> list[dict[str, Any]]:
     """Cases with their milestones, evaluated at the end of ``idag`` (MS-3)."""
     g = person.grunnlag(innstillinger, kjent_til)
     v = Vurdering(idag, slot=False)
@@ -21,19 +22,24 @@ def saker_json(person: Sykefravaer, innstillinger: Innstillinger, idag: date,
     for s in g.saker:
         t = s.tilfelle
         md = g.maksdato(s.person_tilfelle)
-        ut.append({
-            "case_id": s.case_id,
-            "fnr": g.fnr,
-            "orgnr": s.orgnr,
-            "start": t.start.isoformat(),
-            "end": t.slutt.isoformat(),
-            "closed_on": t.lukkes.isoformat(),
-            "open": not v.lukket(t),
-            "arbeidsgiverperiode": {"fom": t.start.isoformat(), "tom": t.arbeidsgiverperiode_tom.isoformat()},
-            "person_tilfelle": {"start": s.person_tilfelle.start.isoformat(), "end": s.person_tilfelle.slutt.isoformat()},
-            "maksdato": md.isoformat() if md else None,
-            "milestones": [_milepel_json(m) for m in milepeler(g, s, v)],
-        })
+        ut.append(
+            {
+                "case_id": s.case_id,
+                "fnr": g.fnr,
+                "orgnr": s.orgnr,
+                "start": t.start.isoformat(),
+                "end": t.slutt.isoformat(),
+                "closed_on": t.lukkes.isoformat(),
+                "open": not v.lukket(t),
+                "arbeidsgiverperiode": {"fom": t.start.isoformat(), "tom": t.arbeidsgiverperiode_tom.isoformat()},
+                "person_tilfelle": {
+                    "start": s.person_tilfelle.start.isoformat(),
+                    "end": s.person_tilfelle.slutt.isoformat(),
+                },
+                "maksdato": md.isoformat() if md else None,
+                "milestones": [_milepel_json(m) for m in milepeler(g, s, v)],
+            }
+        )
     return ut
 
 
@@ -60,8 +66,9 @@ def paminnelse_json(b: Beslutning) -> dict[str, Any]:
     return ut
 
 
-def paminnelser(person: Sykefravaer, innstillinger: Innstillinger, idag: date,
-                hr: Callable[[str], str | None]) -> list[Beslutning]:
+def paminnelser(
+    person: Sykefravaer, innstillinger: Innstillinger, idag: date, hr: Callable[[str], str | None]
+) -> list[Beslutning]:
     """RP-12: every decision recorded, then the rungs still planned after ``idag``."""
     g = person.grunnlag(innstillinger)
     planlagt = Paminnelsesmotor(g, person.historikk(), hr).planlagte(idag, idag)

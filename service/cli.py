@@ -61,8 +61,10 @@ def skriv_tabell(data: dict[str, Any], console: Console) -> None:
     """A readable timeline: one table per case, then the reminders."""
     for c in data["cases"]:
         agp = c["arbeidsgiverperiode"]
-        tittel = (f"Sak {c['orgnr']}  {c['start']} – {c['end']}  (lukkes {c['closed_on']})  "
-                  f"AGP {agp['fom']} – {agp['tom']}  maksdato {c['maksdato'] or '–'}")
+        tittel = (
+            f"Sak {c['orgnr']}  {c['start']} – {c['end']}  (lukkes {c['closed_on']})  "
+            f"AGP {agp['fom']} – {agp['tom']}  maksdato {c['maksdato'] or '–'}"
+        )
         t = Table(title=tittel, title_justify="left")
         for kol in ("milepæl", "frist", "status", "oppfylt"):
             t.add_column(kol)
@@ -73,8 +75,16 @@ def skriv_tabell(data: dict[str, Any], console: Console) -> None:
     for kol in ("tid", "til", "id", "milepæl", "trinn", "status", "grunn", "regel"):
         t.add_column(kol)
     for r in data["reminders"]:
-        t.add_row(r["at"], r["recipient"]["role"], r["recipient"]["id"] or "–", r["milestone"], r["stage"],
-                  r["status"], r.get("reason", ""), r["rule"])
+        t.add_row(
+            r["at"],
+            r["recipient"]["role"],
+            r["recipient"]["id"] or "–",
+            r["milestone"],
+            r["stage"],
+            r["status"],
+            r.get("reason", ""),
+            r["rule"],
+        )
     console.print(t)
     if data["rejected"]:
         t = Table(title="Avvist", title_justify="left")

@@ -63,8 +63,13 @@ def les_scenario(tekst: str) -> dict[str, Any]:
     return data
 
 
-def simuler(scenario: dict[str, Any], *, until: date | None = None, arbeidsmappe: Path | None = None,
-            varsle: Callable[[str], None] = lambda _: None) -> Resultat:
+def simuler(
+    scenario: dict[str, Any],
+    *,
+    until: date | None = None,
+    arbeidsmappe: Path | None = None,
+    varsle: Callable[[str], None] = lambda _: None,
+) -> Resultat:
     """Run a scenario; ``varsle`` gets one line per refused command (VAL-9)."""
     try:
         innstillinger = Innstillinger.fra_config(scenario.get("config"))
@@ -78,16 +83,17 @@ def simuler(scenario: dict[str, Any], *, until: date | None = None, arbeidsmappe
         except (TypeError, ValueError):
             raise ScenarioFeil(None, "until", "expected a date YYYY-MM-DD") from None
     with tempfile.TemporaryDirectory(dir=arbeidsmappe) as mappe:
-        app = SyfoApp({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(Path(mappe) / "syfo.db")},
-                      innstillinger=innstillinger)
+        app = SyfoApp(
+            {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(Path(mappe) / "syfo.db")},
+            innstillinger=innstillinger,
+        )
         try:
             return _kjor(app, scenario["steps"], innstillinger, until, varsle)
         finally:
             app.close()
 
 
-def _kjor(app: SyfoApp, steps: list[Any], inn: Innstillinger, until: date,
-          varsle: Callable[[str], None]) -> Resultat:
+def _kjor(app: SyfoApp, steps: list[Any], inn: Innstillinger, until: date, varsle: Callable[[str], None]) -> Resultat:
     lest: list[tuple[int, datetime, Kommando | DomainError, str]] = []
     for nr, steg in enumerate(steps, start=1):
         if not isinstance(steg, dict):

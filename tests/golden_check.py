@@ -14,8 +14,11 @@ def avvik(resultat: dict[str, Any], expect: dict[str, Any]) -> list[str]:
     feil: list[str] = []
     saker = resultat["cases"]
     for i, forventet in enumerate(expect.get("cases", [])):
-        kandidater = [c for c in saker if c["orgnr"] == forventet["orgnr"]
-                      and ("start" not in forventet or c["start"] == forventet["start"])]
+        kandidater = [
+            c
+            for c in saker
+            if c["orgnr"] == forventet["orgnr"] and ("start" not in forventet or c["start"] == forventet["start"])
+        ]
         if not kandidater:
             feil.append(f"case {i}: no case for orgnr {forventet['orgnr']} start {forventet.get('start')}")
             continue

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from golden_check import avvik
+
 from service.simulate import simuler
 
 GOLDEN = sorted((Path(__file__).parent / "golden").glob("*.json"))

@@ -1,0 +1,1 @@
+"""Jobs that read projections and act through protocols the scheduler defines (STYLE.md §2)."""
