@@ -54,7 +54,8 @@ def simulate(
     if format is Format.json:
         print(json.dumps(res.data, indent=2, ensure_ascii=False))
     else:
-        skriv_tabell(res.data, Console())
+        konsoll = Console()
+        skriv_tabell(res.data, konsoll if konsoll.is_terminal else Console(width=160))
 
 
 def skriv_tabell(data: dict[str, Any], console: Console) -> None:
@@ -65,7 +66,8 @@ def skriv_tabell(data: dict[str, Any], console: Console) -> None:
             f"Sak {c['orgnr']}  {c['start']} – {c['end']}  (lukkes {c['closed_on']})  "
             f"AGP {agp['fom']} – {agp['tom']}  maksdato {c['maksdato'] or '–'}"
         )
-        t = Table(title=tittel, title_justify="left")
+        console.print(f"[bold]{tittel}[/bold]")
+        t = Table()
         for kol in ("milepæl", "frist", "status", "oppfylt"):
             t.add_column(kol)
         for m in c["milestones"]:
@@ -76,7 +78,7 @@ def skriv_tabell(data: dict[str, Any], console: Console) -> None:
         t.add_column(kol)
     for r in data["reminders"]:
         t.add_row(
-            r["at"],
+            r["at"][:16].replace("T", " "),
             r["recipient"]["role"],
             r["recipient"]["id"] or "–",
             r["milestone"],

@@ -115,6 +115,8 @@ def _kjor(app: SyfoApp, steps: list[Any], inn: Innstillinger, until: date, varsl
     opptaker = Opptaker()
     avvist: list[dict[str, Any]] = []
     linjer: list[str] = []
+    slutt = datetime.combine(until + timedelta(days=1), time(0), OSLO) - timedelta(microseconds=1)
+    lest = [x for x in lest if x[1] <= slutt]  # the service cannot know what arrives after `until`
     klokke = lest[0][1] - timedelta(microseconds=1) if lest else datetime.combine(until, time(0), OSLO)
     for nr, at, k, typ in lest:
         for slot in kal.slots_mellom(klokke, at):  # T-8: a slot at t runs before a command at t
@@ -130,7 +132,6 @@ def _kjor(app: SyfoApp, steps: list[Any], inn: Innstillinger, until: date, varsl
         linje = f"step {nr}: {typ} rejected by {k.regel}" + (f" ({k.felt})" if k.felt else "") + f": {k.melding}"
         linjer.append(linje)
         varsle(linje)
-    slutt = datetime.combine(until + timedelta(days=1), time(0), OSLO) - timedelta(microseconds=1)
     for slot in kal.slots_mellom(klokke, slutt):
         kjor_slot(app, slot, opptaker)
 
