@@ -1,0 +1,126 @@
+"""Calendar feed (RFC 5545) of deadlines and meetings for one recipient, plus its access token.
+
+Building the feed is a pure function: DTSTAMP comes from each entry's ``endret``, never the
+wall clock, and entries are ordered by UID, so the same input always gives the same bytes and
+clients see no spurious changes. A date deadline becomes an all-day event; a meeting time
+becomes a timed event written in UTC (no VTIMEZONE needed).
+
+Privacy (RP-10): titles and descriptions end up in third-party calendar apps, so the *caller*
+must give neutral titles ("Frist: oppfølgingsplan", "Dialogmøte") without names,
+fødselsnummer, grades, diagnoses or the word "sykmelding". This module adds no LOCATION:
+where a meeting takes place is only shown behind login, via the link.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from icalendar import Calendar, Event
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+PRODID = "-//syfo-tidslinje//NO"
+UID_DOMENE = "syfo-tidslinje"
+STANDARD_KALENDERNAVN = "Sykefraværsoppfølging"
+MOTE_VARIGHET = timedelta(hours=1)
+_MIN_HEMMELIGHET = 32
+_TOKEN_KONTEKST = b"kalenderfeed\x00"
+
+
+@dataclass(frozen=True)
+class Kalenderoppforing:
+    """One event in the feed.
+
+    ``uid`` must be stable for the thing it describes (e.g. the frist's or the møte's id);
+    ``sekvens`` must grow each time the event changes; ``endret`` is the aware instant of that
+    change. ``start`` is a ``date`` for a deadline (all-day) or an aware ``datetime`` for a
+    meeting. ``tittel`` must not contain personal data (see the module docstring).
+    """
+
+    uid: str
+    tittel: str
+    start: date | datetime
+    sekvens: int
+    beskrivelse_lenke: str
+    endret: datetime
+
+    def __post_init__(self) -> None:
+        if self.sekvens < 0:
+            raise ValueError("sekvens kan ikke være negativ")
+        if self.endret.utcoffset() is None:
+            raise ValueError("endret må ha tidssone")
+        if isinstance(self.start, datetime) and self.start.utcoffset() is None:
+            raise ValueError("start må ha tidssone når den er et tidspunkt")
+
+
+def full_uid(uid: str) -> str:
+    """The UID as written to the feed: ``uid@syfo-tidslinje`` unless it already has a domain."""
+    return uid if "@" in uid else f"{uid}@{UID_DOMENE}"
+
+
+def _lag_hendelse(oppforing: Kalenderoppforing) -> Event:
+    hendelse = Event()
+    hendelse.add("uid", full_uid(oppforing.uid))
+    hendelse.add("dtstamp", oppforing.endret.astimezone(UTC))
+    hendelse.add("last-modified", oppforing.endret.astimezone(UTC))
+    hendelse.add("sequence", oppforing.sekvens)
+    hendelse.add("summary", oppforing.tittel)
+    if isinstance(oppforing.start, datetime):
+        start = oppforing.start.astimezone(UTC)
+        hendelse.add("dtstart", start)
+        hendelse.add("dtend", start + MOTE_VARIGHET)
+    else:
+        hendelse.add("dtstart", oppforing.start)
+        hendelse.add("dtend", oppforing.start + timedelta(days=1))
+        # A deadline is a reminder, not an appointment: do not show the whole day as busy.
+        hendelse.add("transp", "TRANSPARENT")
+    hendelse.add("description", f"Se detaljer etter innlogging: {oppforing.beskrivelse_lenke}")
+    hendelse.add("url", oppforing.beskrivelse_lenke)
+    return hendelse
+
+
+def lag_kalender(oppforinger: Iterable[Kalenderoppforing], *, navn: str = STANDARD_KALENDERNAVN) -> bytes:
+    """The iCalendar feed for ``oppforinger`` as bytes; deterministic for the same input.
+
+    Raises ``ValueError`` if two entries share a UID.
+    """
+    sortert = sorted(oppforinger, key=lambda o: full_uid(o.uid))
+    uider = [full_uid(o.uid) for o in sortert]
+    if len(set(uider)) != len(uider):
+        raise ValueError("to oppføringer har samme uid")
+
+    kalender = Calendar()
+    kalender.add("prodid", PRODID)
+    kalender.add("version", "2.0")
+    kalender.add("calscale", "GREGORIAN")
+    kalender.add("x-wr-calname", navn)
+    for oppforing in sortert:
+        kalender.add_component(_lag_hendelse(oppforing))
+    innhold: bytes = kalender.to_ical()  # untyped in icalendar 6
+    return innhold
+
+
+def lag_feed_token(secret: bytes, mottaker_id: str) -> str:
+    """Unguessable, URL-safe token granting read access to ``mottaker_id``'s feed.
+
+    HMAC-SHA256 under a server secret of at least 32 bytes; rotating the secret revokes
+    every token. The token reveals nothing about ``mottaker_id``, but the feed URL should
+    still use an opaque id rather than a fødselsnummer.
+    """
+    if len(secret) < _MIN_HEMMELIGHET:
+        raise ValueError(f"hemmeligheten må være minst {_MIN_HEMMELIGHET} byte")
+    mac = hmac.new(secret, _TOKEN_KONTEKST + mottaker_id.encode("utf-8"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
+
+
+def sjekk_feed_token(secret: bytes, mottaker_id: str, token: str) -> bool:
+    """True if ``token`` is the feed token for ``mottaker_id``; compares in constant time."""
+    forventet = lag_feed_token(secret, mottaker_id).encode("ascii")
+    # compare_digest refuses non-ASCII str, so compare bytes: a junk token is just wrong.
+    return hmac.compare_digest(forventet, token.encode("utf-8"))
