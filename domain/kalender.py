@@ -43,7 +43,9 @@ def ukedag_pluss(d: date, n: int) -> date:
     if n == 0:
         return d
     uker, rest = divmod(n, 5)
-    x = d + timedelta(weeks=uker)
+    # The weekdays after a Saturday or Sunday are those after the Friday before it; whole weeks
+    # are only exact from a weekday (Saturday ⊕ 5 is Friday, not the next Saturday).
+    x = siste_ukedag_til_og_med(d) + timedelta(weeks=uker)
     while rest:
         x += EN_DAG
         if x.weekday() < 5:

@@ -322,6 +322,8 @@ class Paminnelsesmotor:
                 continue
             if milepel(t.milepel, self.g, s, v).status not in UAVKLART:
                 continue
+            if self._samtykke_trukket(s, t):
+                continue  # CON-3: nothing stays pending for a person whose consent was withdrawn
             ut.append(Beslutning(t, self.kal.slot(t.send_dato), self._mottaker(t, s), PLANLAGT))
         return sorted(ut, key=_rekkefolge)
 
@@ -369,10 +371,15 @@ class Paminnelsesmotor:
             if s is not None:
                 om = person_omfang(s.person_tilfelle)
                 ut.append(Beslutning(Trinn("RM-23", om, None, "dialogmote_2", "info", "AT", d), k.at, g.fnr, SENDT))
+                varslet: set[str] = set()
                 for sak in g.saker_i(s.person_tilfelle):
                     if sak.tilfelle.apen_pa_slot(d):
                         t = Trinn("RM-23", om, None, "dialogmote_2", "info", "NL", d, ekstra=sak.case_id)
                         nl = g.narmeste_leder(sak.orgnr, d)
+                        if nl in varslet:
+                            continue  # RP-8: one leader of two open cases gets one message
+                        if nl:
+                            varslet.add(nl)
                         ut.append(Beslutning(t, k.at, nl, SENDT if nl else KANSELLERT, None if nl else "no_recipient"))
         return sorted(ut, key=_rekkefolge)
 
@@ -538,6 +545,20 @@ class Paminnelsesmotor:
             if k["rolle"] == rolle and k["person_id"] == person_id:
                 aktiv = k.type == "samtykke_gitt"
         return None if aktiv and s.tilfelle.apen_pa_slot(d) else "no_consent"
+
+    def _samtykke_trukket(self, s: SakInfo, t: Trinn) -> bool:
+        """CON-3: the rung needs consent (RP-4 C) and that person's latest consent command is a withdrawal."""
+        if t.regel != "RM-21":
+            return False
+        m = self._mote(s, t)
+        if t.rolle not in SAMTYKKE_ROLLER and not (t.rolle == "SYKMELDER" and m.mote == 1):
+            return False
+        person_id = t.ekstra.split("/", 1)[1]
+        siste: str | None = None
+        for k in self.g.saksfakta[s.case_id].av_type("samtykke_gitt", "samtykke_trukket"):
+            if k["rolle"] == t.rolle and k["person_id"] == person_id:
+                siste = k.type
+        return siste == "samtykke_trukket"
 
     # ---------------------------------------------------------------- recipients (RP-9)
 

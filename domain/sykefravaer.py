@@ -212,7 +212,7 @@ class Sykefravaer(Aggregate):
             raise ValideringsFeil("VAL-6", "frist", "no active unntak for that frist")
         graderingskrav = k.type == "unntak" and k["arsak"] == "GRADERT_DIALOG_FUNGERER"
         if graderingskrav and (not g.syk(s.orgnr, dato) or g.helt_borte(s.orgnr, dato)):
-            raise ValideringsFeil("MS-5", "arsak", "GRADERT_DIALOG_FUNGERER needs graded leave on dato")
+            raise ValideringsFeil("VAL-6", "arsak", "GRADERT_DIALOG_FUNGERER needs graded leave on dato")
 
     def registrer(self, beslutninger: list[Beslutning]) -> None:
         """Record reminder decisions (RP-11); a decision already recorded is skipped."""
