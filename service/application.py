@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,7 +21,14 @@ from domain.referanse import Referanse
 from domain.sykefravaer import ID_KOMMANDOER, Sykefravaer, person_strom_id
 from domain.virksomhet import Virksomhet
 
-MAKS_FORSOK = 5  # optimistic concurrency: a losing writer reloads and retries this many times
+MAKS_FORSOK = 10  # optimistic concurrency: a losing writer reloads and retries this many times
+
+
+def _vent_for_nytt_forsok(forsok: int) -> None:
+    """Full jitter so two losing writers do not collide again in lockstep (at most ~1 s in total)."""
+    time.sleep(random.uniform(0, min(0.2, 0.002 * 2**forsok)))
+
+
 REF_FOR_TYPE = {
     "sykmelding_annullert": "sykmelding",
     "dialogmote_avholdt": "dialogmote_innkalt",
@@ -90,6 +99,7 @@ class SyfoApp(Application[UUID]):
             except IntegrityError:
                 if forsok == MAKS_FORSOK - 1:
                     raise
+                _vent_for_nytt_forsok(forsok)
         raise AssertionError("unreachable")
 
     def _behandle(self, k: Kommando) -> Kvittering:
@@ -178,6 +188,7 @@ class SyfoApp(Application[UUID]):
             except IntegrityError:
                 if forsok == MAKS_FORSOK - 1:
                     raise
+                _vent_for_nytt_forsok(forsok)
                 continue
             return beslutninger
         return []

@@ -1,0 +1,143 @@
+"""Settings → eventsourcing environment → ``SyfoApp``.
+
+eventsourcing 9.5.6 takes no database URL: the SQLite module wants ``SQLITE_DBNAME`` and the
+PostgreSQL module wants discrete ``POSTGRES_*`` values, so ``SYFO_DATABASE_URL`` is parsed here.
+
+Accepted URLs:
+
+- unset: the SQLite file ``<SYFO_DATA_DIR>/syfo.db`` (the directory is created);
+- ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db``;
+- ``postgresql://user[:password]@host[:port]/dbname`` (``postgresql+psycopg://`` too). The
+  password may be empty. Query parameters:
+
+  - ``schema=name`` or libpq's ``options=-csearch_path=name`` (the first entry of the path): the
+    schema that holds ``syfo_events`` and ``syfo_snapshots``. It must exist; eventsourcing
+    creates tables, not schemas. Default ``public``.
+  - ``host=/path/to/socket/dir`` when the URL has no host part (libpq convention).
+  - ``connect_timeout=seconds``.
+
+  Any other parameter is refused rather than dropped, because eventsourcing cannot pass it on;
+  TLS and the like go in libpq's own variables (``PGSSLMODE``, ``PGSSLROOTCERT``), which psycopg
+  reads from the process environment.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import URL, make_url
+
+from service.application import SyfoApp
+
+if TYPE_CHECKING:
+    from service.settings import Settings
+
+# A writer waits this long for SQLite's single write lock before "database is locked".
+SQLITE_LOCK_TIMEOUT_S = 15
+# A writer waits this long for the events table's EXCLUSIVE lock, which every insert takes.
+POSTGRES_LOCK_TIMEOUT_S = 5
+# A session left idle inside a transaction (a crashed request) is ended after this long.
+POSTGRES_IDLE_IN_TRANSACTION_TIMEOUT_S = 10
+
+POSTGRES_DRIVERS = frozenset({"postgresql", "postgresql+psycopg"})
+POSTGRES_QUERY_PARAMS = frozenset({"schema", "options", "host", "connect_timeout"})
+SEARCH_PATH_OPTION = re.compile(r"-c\s*search_path\s*=\s*(\S+)")
+
+
+def eventsourcing_env(settings: Settings) -> dict[str, str]:
+    """The eventsourcing environment for these settings (unprefixed keys)."""
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return _sqlite_env(str(settings.sqlite_path))
+    url = make_url(settings.database_url)
+    if url.drivername == "sqlite":
+        if not url.database:
+            raise ValueError("sqlite URL needs a file path: sqlite:///path/to/syfo.db")
+        return _sqlite_env(url.database)
+    if url.drivername in POSTGRES_DRIVERS:
+        return _postgres_env(url, settings)
+    raise ValueError(f"unsupported database URL scheme {url.drivername!r}: use postgresql:// or sqlite:///")
+
+
+def lag_app(settings: Settings) -> SyfoApp:
+    """Build the application from settings. The caller closes it."""
+    # Application.construct_env merges os.environ under our values, and eventsourcing looks up
+    # "SYFO_<KEY>" before "<KEY>"; prefixing ours keeps a stray SYFO_* variable from winning.
+    prefix = SyfoApp.name.upper() + "_"
+    env = {prefix + k: v for k, v in eventsourcing_env(settings).items()}
+    return SyfoApp(
+        env,
+        innstillinger=settings.innstillinger(),
+        id_nokkel=settings.id_nokkel.get_secret_value().encode(),
+    )
+
+
+def _sqlite_env(path: str) -> dict[str, str]:
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": path,
+        "SQLITE_LOCK_TIMEOUT": str(SQLITE_LOCK_TIMEOUT_S),
+    }
+
+
+def _postgres_env(url: URL, settings: Settings) -> dict[str, str]:
+    ukjente = set(url.query) - POSTGRES_QUERY_PARAMS
+    if ukjente:
+        raise ValueError(
+            f"unsupported query parameter(s) {sorted(ukjente)} in the database URL; "
+            f"accepted: {sorted(POSTGRES_QUERY_PARAMS)} (use PG* variables for libpq settings such as TLS)"
+        )
+    host = url.host or _param(url, "host")
+    if not host:
+        raise ValueError("PostgreSQL URL needs a host")
+    if not url.username:
+        raise ValueError("PostgreSQL URL needs a user")
+    if not url.database:
+        raise ValueError("PostgreSQL URL needs a database name")
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": url.database,
+        "POSTGRES_HOST": host,
+        "POSTGRES_PORT": str(url.port or 5432),
+        "POSTGRES_USER": url.username,
+        "POSTGRES_PASSWORD": url.password or "",
+        "POSTGRES_POOL_SIZE": str(settings.pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(settings.max_overflow),
+        "POSTGRES_LOCK_TIMEOUT": str(POSTGRES_LOCK_TIMEOUT_S),
+        "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": str(POSTGRES_IDLE_IN_TRANSACTION_TIMEOUT_S),
+    }
+    schema = _schema(url)
+    if schema:
+        env["POSTGRES_SCHEMA"] = schema
+    timeout = _param(url, "connect_timeout")
+    if timeout:
+        env["POSTGRES_CONNECT_TIMEOUT"] = str(int(timeout))
+    return env
+
+
+def _param(url: URL, name: str) -> str | None:
+    value = url.query.get(name)
+    if isinstance(value, tuple):
+        raise ValueError(f"query parameter {name!r} given more than once")
+    return value
+
+
+def _schema(url: URL) -> str | None:
+    schema = _param(url, "schema")
+    options = _param(url, "options")
+    fra_options = _search_path(options) if options else None
+    if schema and fra_options and schema != fra_options:
+        raise ValueError(f"schema={schema!r} and options search_path {fra_options!r} disagree")
+    return schema or fra_options
+
+
+def _search_path(options: str) -> str:
+    """The first schema of ``-csearch_path=a,b`` (or ``-c search_path=a``); no other option is accepted."""
+    treff = SEARCH_PATH_OPTION.fullmatch(options.strip())
+    if treff is None:
+        raise ValueError(f"unsupported options {options!r}: only -csearch_path=<schema> is accepted")
+    forste = treff.group(1).split(",")[0].strip('"')
+    if not forste:
+        raise ValueError(f"empty search_path in options {options!r}")
+    return forste
