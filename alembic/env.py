@@ -6,23 +6,15 @@ eventsourcing creates, and ``upgrade head`` would drop the event store.
 
 from __future__ import annotations
 
-import os
 import re
 
-from sqlalchemy import MetaData, create_engine
+from sqlalchemy import Connection, Engine
 
 from alembic import context
+from projections.tabeller import metadata
 
 config = context.config
-target_metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+target_metadata = metadata
 EVENTSTORE_TABELLER = re.compile(r"^(stored_events|stored_snapshots|tracking|.*_events|.*_snapshots|.*_tracking)$")
 
 
@@ -30,27 +22,39 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:  #
     return not (type_ == "table" and name is not None and EVENTSTORE_TABELLER.match(name))
 
 
-def url() -> str:
-    return os.environ.get("SYFO_DATABASE_URL") or config.get_main_option("sqlalchemy.url") or "sqlite:///data/syfo.db"
+def engine() -> Engine:
+    """The service's own read-model engine from ``SYFO_*`` settings (SQLite file or PostgreSQL schema)."""
+    from service.settings import Settings
+    from service.wiring import lesemodell_engine
+
+    return lesemodell_engine(Settings())
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=url(), target_metadata=target_metadata, literal_binds=True, include_name=include_name)
+    context.configure(url=engine().url, target_metadata=target_metadata, literal_binds=True, include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 
 
 def run_migrations_online() -> None:
-    engine = create_engine(url())
-    with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            include_name=include_name,
-            render_as_batch=connection.dialect.name == "sqlite",
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+    """The service passes its own connection (``service.migrering``); the alembic CLI builds one."""
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _kjor(connection)
+        return
+    with engine().connect() as conn:
+        _kjor(conn)
+
+
+def _kjor(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        include_name=include_name,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 if context.is_offline_mode():

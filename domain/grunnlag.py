@@ -146,6 +146,18 @@ class Grunnlag:
         """TF-7: the case of the pair whose window ``[S, end + 16]`` contains the date."""
         return next((s for s in self.saker if s.orgnr == orgnr and s.tilfelle.inneholder_vindu(dato)), None)
 
+    def sak_for_kommando(self, k: Kommando) -> SakInfo | None:
+        """The case a command belongs to (TF-7); a sick note or egenmelding by its first day."""
+        if "orgnr" not in k.felter:
+            return None
+        s = self.finn_sak(k.orgnr, kommando_dato(k))
+        if s is None and k.type in ("sykmelding", "egenmelding"):
+            fom: date = k["fom"] if k.type == "egenmelding" else min(p.fom for p in k["perioder"])
+            s = next(
+                (x for x in self.saker if x.orgnr == k.orgnr and x.tilfelle.start <= fom <= x.tilfelle.slutt), None
+            )
+        return s
+
     @cached_property
     def saksfakta(self) -> dict[str, SaksFakta]:
         """TF-7: attach case-bound commands; re-derived whenever tilfeller change."""

@@ -240,3 +240,42 @@ def _dialogmote_2(g: Grunnlag, s: SakInfo, v: Vurdering, due: date) -> Milepel:
         return Milepel("dialogmote_2", due, Status.MET, met_on=min(holdt))
     st = _felles(pt, v, due, unntak=dm2_unntak(g, pt))
     return Milepel("dialogmote_2", due, st or _apen_status(pt, v, due))
+
+
+@dataclass(frozen=True)
+class Statusperiode:
+    """A milestone's status from ``fra`` (inclusive) until the next period's ``fra`` (MS-3)."""
+
+    fra: date
+    milepel: Milepel
+
+
+def statusforlop(kind: str, g: Grunnlag, s: SakInfo) -> list[Statusperiode]:
+    """The milestone's status for every date from the case start, as the known facts give it.
+
+    With the facts fixed, MS-3 depends on the date only through ``idag > due``, ``idag >= due`` and
+    ``closed_on <= idag`` (of the case's and the person's tilfelle), so the status can change only on
+    ``due``, ``due + 1`` and the two ``closed_on`` dates. Evaluating at those dates gives the whole
+    course, so a read model can answer "status on date d" for any d without a clock (T-1).
+    """
+    due = frist(kind, s, g)
+    start = s.tilfelle.start
+    punkter = {start, s.tilfelle.lukkes, s.person_tilfelle.lukkes}
+    if due is not None:
+        punkter |= {due, due + timedelta(days=1)}
+    ut: list[Statusperiode] = []
+    for d in sorted(p for p in punkter if p >= start):
+        m = milepel(kind, g, s, Vurdering(d, slot=False))
+        if not ut or ut[-1].milepel != m:
+            ut.append(Statusperiode(d, m))
+    return ut
+
+
+def status_pa(forlop: list[Statusperiode], d: date) -> Milepel:
+    """The milestone as it stands at the end of ``d`` (before the case start: its first status)."""
+    gjeldende = forlop[0].milepel
+    for p in forlop:
+        if p.fra > d:
+            break
+        gjeldende = p.milepel
+    return gjeldende

@@ -77,6 +77,33 @@ class Beslutning:
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class PlanlagtTrinn:
+    """An undecided rung: its slot, the case whose milestone gates it, and when its tilfelle closes."""
+
+    trinn: Trinn
+    status_sak: str  # the case whose milestone status decides whether the rung is still pending
+    orgnr: str
+    lukkes: date
+    slot: datetime
+    mottaker_id: str | None
+    samtykke_trukket: bool = False
+    etterslep: bool = False  # RP-6: cancelled at its own slot, tried again at every later slot until sent
+
+    @property
+    def nokkel(self) -> str:
+        return self.trinn.nokkel + ("|etterslep" if self.etterslep else "")
+
+    def vises_pa(self, d: date, milepel_status: Status) -> bool:
+        """RP-12 at the end of ``d``: after ``d``, the tilfelle still open, the milestone unresolved."""
+        return vises_som_planlagt(self.trinn.send_dato, self.lukkes, self.samtykke_trukket, d, milepel_status)
+
+
+def vises_som_planlagt(send_dato: date, lukkes: date, samtykke_trukket: bool, d: date, status: Status) -> bool:
+    """RP-12, CON-3: a rung is listed as planned at the end of ``d`` when all of these hold."""
+    return send_dato > d and lukkes > d and status in UAVKLART and not samtykke_trukket
+
+
 @dataclass
 class Historikk:
     """Earlier decisions, read back from the case stream."""
@@ -326,6 +353,29 @@ class Paminnelsesmotor:
                 continue  # CON-3: nothing stays pending for a person whose consent was withdrawn
             ut.append(Beslutning(t, self.kal.slot(t.send_dato), self._mottaker(t, s), PLANLAGT))
         return sorted(ut, key=_rekkefolge)
+
+    def ubesluttede(self) -> list[PlanlagtTrinn]:
+        """Every scheduled rung not yet decided, with what its listing at a later date depends on.
+
+        The read model of reminders keeps these; ``PlanlagtTrinn.vises_pa`` then gives RP-12's
+        "planned at d" for any d without rebuilding the plan. HR recipients are left to the reader
+        because HR is another stream (RP-9 resolves them on the send date anyway).
+        """
+        ut = []
+        for t in self.kandidater():
+            if t.forfalt and self.h.sendt_datoer(t.omfang, t.milepel, t.stage, t.regel):
+                continue  # RP-6: the overdue rung went out (at its slot or a later one)
+            etterslep = t.nokkel in self.h.besluttet
+            if etterslep and not t.forfalt:
+                continue
+            s, tilfelle = self._sak_og_tilfelle(t)
+            if s is None:
+                continue
+            mottaker = None if t.rolle == "HR" else self._mottaker(t, s)
+            slot = self.kal.slot(t.send_dato)
+            trukket = self._samtykke_trukket(s, t)  # CON-3: decided (cancelled) at its slot, never listed
+            ut.append(PlanlagtTrinn(t, s.case_id, s.orgnr, tilfelle.lukkes, slot, mottaker, trukket, etterslep))
+        return ut
 
     def umiddelbare(self, k: Kommando) -> list[Beslutning]:
         """Immediate messages at a command's instant (RP-1): RM-19 first task, RM-20, RM-23."""

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.innstillinger import Innstillinger
+from domain.kalender import oslo_dato
 from domain.milepeler import Vurdering, milepeler
 from domain.paminnelser import Beslutning, Paminnelsesmotor
 from domain.sykefravaer import Sykefravaer
@@ -67,9 +68,42 @@ def paminnelse_json(b: Beslutning) -> dict[str, Any]:
 
 
 def paminnelser(
-    person: Sykefravaer, innstillinger: Innstillinger, idag: date, hr: Callable[[str], str | None]
+    person: Sykefravaer,
+    innstillinger: Innstillinger,
+    idag: date,
+    hr: Callable[[str], str | None],
+    kjent_til: datetime | None = None,
 ) -> list[Beslutning]:
-    """RP-12: every decision recorded, then the rungs still planned after ``idag``."""
-    g = person.grunnlag(innstillinger)
-    planlagt = Paminnelsesmotor(g, person.historikk(), hr).planlagte(idag, idag)
-    return [*person.beslutninger, *planlagt]
+    """RP-12: every decision recorded (by ``kjent_til``), then the rungs still planned after ``idag``."""
+    g = person.grunnlag(innstillinger, kjent_til)
+    historikk = person.historikk(kjent_til)
+    planlagt = Paminnelsesmotor(g, historikk, hr).planlagte(idag, idag)
+    besluttet = [b for b in person.beslutninger if kjent_til is None or b.at <= kjent_til]
+    return [*besluttet, *planlagt]
+
+
+def som_kjent(
+    person: Sykefravaer,
+    innstillinger: Innstillinger,
+    hr: Callable[[str], str | None],
+    kjent_til: datetime | None = None,
+    idag: date | None = None,
+) -> dict[str, Any]:
+    """The cases, milestones and reminder plan as the service knew them at ``kjent_til`` (T-7).
+
+    Bi-temporal: the valid dates come from the documents (periods, ``dato`` fields), the recorded
+    time is each event's instant of arrival. ``idag`` defaults to the Oslo date of ``kjent_til``
+    (or of the stream's last event), so the answer does not depend on the reader's clock.
+    """
+    if idag is None:
+        siste = kjent_til or max([k.at for k in person.fakta] + [b.at for b in person.beslutninger])
+        idag = oslo_dato(siste)
+    alle = paminnelser(person, innstillinger, idag, hr, kjent_til)
+    alle.sort(key=lambda b: (b.at, b.trinn.rolle, b.mottaker_id or ""))
+    return {
+        "as_of": kjent_til.isoformat() if kjent_til else None,
+        "version": person.version,
+        "date": idag.isoformat(),
+        "cases": saker_json(person, innstillinger, idag, kjent_til),
+        "reminders": [paminnelse_json(b) for b in alle],
+    }

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Notification, Transcoding
 
 from domain.errors import KonfliktFeil, ValideringsFeil
 from domain.innstillinger import Innstillinger
-from domain.kommandoer import Kommando, Periode, les_kommando
+from domain.kommandoer import Kommando, les_kommando
 from domain.paminnelser import Beslutning, Paminnelsesmotor
 from domain.referanse import Referanse
 from domain.sykefravaer import ID_KOMMANDOER, Sykefravaer, person_strom_id
 from domain.virksomhet import Virksomhet
+from projections.lesemodell import Personstrom
 
+_SLUTT = datetime.max.replace(tzinfo=UTC)
 MAKS_FORSOK = 10  # optimistic concurrency: a losing writer reloads and retries this many times
 
 
@@ -132,17 +134,7 @@ class SyfoApp(Application[UUID]):
         return Kvittering(True, person.id, self._case_id(person, k), recordings[-1].notification.id, tuple(umiddelbare))
 
     def _case_id(self, person: Sykefravaer, k: Kommando) -> str | None:
-        from domain.grunnlag import kommando_dato
-
-        if "orgnr" not in k.felter:
-            return None
-        s = person.grunnlag(self.innstillinger).finn_sak(k.orgnr, kommando_dato(k))
-        if s is None and k.type in ("sykmelding", "egenmelding"):
-            g = person.grunnlag(self.innstillinger)
-            s = next(
-                (x for x in g.saker if x.orgnr == k.orgnr and x.tilfelle.start <= _forste_fom(k) <= x.tilfelle.slutt),
-                None,
-            )
+        s = person.grunnlag(self.innstillinger).sak_for_kommando(k)
         return s.case_id if s else None
 
     def _virksomhet(self, k: Kommando) -> Kvittering:
@@ -199,6 +191,23 @@ class SyfoApp(Application[UUID]):
         p: Sykefravaer = self.repository.get(person_id, version=versjon)
         return p
 
+    def som_kjent(
+        self,
+        person_id: UUID,
+        *,
+        as_of: datetime | None = None,
+        versjon: int | None = None,
+        idag: date | None = None,
+    ) -> dict[str, Any]:
+        """Time travel (T-7): the case as known at a recorded instant, or at a stream version."""
+        from projections.tidslinje import som_kjent
+
+        person = self.person(person_id, versjon)
+        kjent_til = as_of
+        if versjon is not None and as_of is None:
+            kjent_til = max([k.at for k in person.fakta] + [b.at for b in person.beslutninger])
+        return som_kjent(person, self.innstillinger, self._hr_oppslag(kjent_til or _SLUTT), kjent_til, idag)
+
     def person_for_fnr(self, fnr: str) -> UUID:
         return person_strom_id(self.id_nokkel, fnr)
 
@@ -217,13 +226,22 @@ class SyfoApp(Application[UUID]):
         """Every person stream: the slot job decides which rungs are due (RP-3)."""
         yield from self.personer()
 
+    # ---------------------------------------------------------------- for the projections
+
+    def notifikasjoner(self, start: int, antall: int) -> Sequence[Notification]:
+        return self.recorder.select_notifications(start=start, limit=antall)
+
+    def siste_posisjon(self) -> int:
+        return int(self.recorder.max_notification_id() or 0)
+
+    def strom(self, person_id: UUID) -> Personstrom | None:
+        """The person's events and the aggregate they make, read once."""
+        hendelser = list(self.repository.event_store.get(person_id))
+        if not hendelser:
+            return None
+        person = project_aggregate(None, hendelser)
+        assert isinstance(person, Sykefravaer)
+        return Personstrom(person_id, person, hendelser)
+
     def hr_oppslag(self, kjent_til: datetime) -> Any:
         return self._hr_oppslag(kjent_til)
-
-
-def _forste_fom(k: Kommando) -> date:
-    if k.type == "egenmelding":
-        fom: date = k["fom"]
-        return fom
-    perioder: tuple[Periode, ...] = k["perioder"]
-    return min(p.fom for p in perioder)

@@ -20,9 +20,9 @@ from domain.innstillinger import Innstillinger
 from domain.kalender import OSLO
 from domain.kommandoer import Kommando, les_instant
 from domain.paminnelser import Beslutning
-from projections.tidslinje import paminnelse_json, paminnelser, saker_json
+from projections.sporringer import paminnelser_pa, saker_pa
 from scheduler.slotkjoring import kjor_slot
-from service.application import SyfoApp
+from service.kjerne import Kjerne, kjerne_pa_fil
 
 
 class ScenarioFeil(Exception):
@@ -69,8 +69,12 @@ def simuler(
     until: date | None = None,
     arbeidsmappe: Path | None = None,
     varsle: Callable[[str], None] = lambda _: None,
+    inspiser: Callable[[Kjerne, date], None] | None = None,
 ) -> Resultat:
-    """Run a scenario; ``varsle`` gets one line per refused command (VAL-9)."""
+    """Run a scenario; ``varsle`` gets one line per refused command (VAL-9).
+
+    ``inspiser`` (for tests) sees the finished store and read models before they are removed.
+    """
     try:
         innstillinger = Innstillinger.fra_config(scenario.get("config"))
     except UgyldigKommandoError as e:
@@ -83,17 +87,20 @@ def simuler(
         except (TypeError, ValueError):
             raise ScenarioFeil(None, "until", "expected a date YYYY-MM-DD") from None
     with tempfile.TemporaryDirectory(dir=arbeidsmappe) as mappe:
-        app = SyfoApp(
-            {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(Path(mappe) / "syfo.db")},
-            innstillinger=innstillinger,
-        )
+        kjerne = kjerne_pa_fil(Path(mappe) / "syfo.db", innstillinger)
         try:
-            return _kjor(app, scenario["steps"], innstillinger, until, varsle)
+            res = kjor_scenario(kjerne, scenario["steps"], innstillinger, until, varsle)
+            if inspiser is not None:
+                inspiser(kjerne, until)
+            return res
         finally:
-            app.close()
+            kjerne.close()
 
 
-def _kjor(app: SyfoApp, steps: list[Any], inn: Innstillinger, until: date, varsle: Callable[[str], None]) -> Resultat:
+def kjor_scenario(
+    kjerne: Kjerne, steps: list[Any], inn: Innstillinger, until: date, varsle: Callable[[str], None]
+) -> Resultat:
+    app = kjerne.app
     lest: list[tuple[int, datetime, Kommando | DomainError, str]] = []
     for nr, steg in enumerate(steps, start=1):
         if not isinstance(steg, dict):
@@ -120,7 +127,7 @@ def _kjor(app: SyfoApp, steps: list[Any], inn: Innstillinger, until: date, varsl
     klokke = lest[0][1] - timedelta(microseconds=1) if lest else datetime.combine(until, time(0), OSLO)
     for nr, at, k, typ in lest:
         for slot in kal.slots_mellom(klokke, at):  # T-8: a slot at t runs before a command at t
-            kjor_slot(app, slot, opptaker)
+            kjor_slot(kjerne, slot, opptaker)
         klokke = max(klokke, at)
         if isinstance(k, Kommando):
             try:
@@ -133,15 +140,11 @@ def _kjor(app: SyfoApp, steps: list[Any], inn: Innstillinger, until: date, varsl
         linjer.append(linje)
         varsle(linje)
     for slot in kal.slots_mellom(klokke, slutt):
-        kjor_slot(app, slot, opptaker)
+        kjor_slot(kjerne, slot, opptaker)
 
-    saker: list[dict[str, Any]] = []
-    alle: list[Beslutning] = []
-    for pid in app.personer():
-        person = app.person(pid)
-        saker.extend(saker_json(person, inn, until))
-        alle.extend(paminnelser(person, inn, until, app.hr_oppslag(slutt)))
-    saker.sort(key=lambda c: (c["start"], c["orgnr"], c["fnr"] or ""))
-    alle.sort(key=lambda b: (b.at, b.trinn.rolle, b.mottaker_id or ""))
-    data = {"cases": saker, "reminders": [paminnelse_json(b) for b in alle], "rejected": avvist}
+    kjerne.oppdaterer.fang_opp()
+    with kjerne.engine.connect() as conn:  # the answer comes from the read models, as the API's does
+        saker = saker_pa(conn, until)
+        paminnelser = paminnelser_pa(conn, until, app.hr_oppslag(slutt))
+    data = {"cases": saker, "reminders": paminnelser, "rejected": avvist}
     return Resultat(data, linjer)

@@ -24,8 +24,9 @@ Accepted URLs:
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
 from service.application import SyfoApp
@@ -58,6 +59,47 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
     if url.drivername in POSTGRES_DRIVERS:
         return _postgres_env(url, settings)
     raise ValueError(f"unsupported database URL scheme {url.drivername!r}: use postgresql:// or sqlite:///")
+
+
+def lesemodell_engine(settings: Settings) -> Engine:
+    """The SQLAlchemy engine of the read models: the same database (and schema) as the events."""
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return _sqlite_engine(str(settings.sqlite_path))
+    url = make_url(settings.database_url)
+    if url.drivername == "sqlite":
+        return _sqlite_engine(str(url.database))
+    env = _postgres_env(url, settings)
+    sa_url = URL.create(
+        "postgresql+psycopg",
+        username=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None,
+        host=env["POSTGRES_HOST"],
+        port=int(env["POSTGRES_PORT"]),
+        database=env["POSTGRES_DBNAME"],
+    )
+    connect_args: dict[str, Any] = {}
+    if "POSTGRES_SCHEMA" in env:
+        connect_args["options"] = f"-csearch_path={env['POSTGRES_SCHEMA']}"
+    if "POSTGRES_CONNECT_TIMEOUT" in env:
+        connect_args["connect_timeout"] = int(env["POSTGRES_CONNECT_TIMEOUT"])
+    return create_engine(
+        sa_url,
+        connect_args=connect_args,
+        pool_size=settings.pool_size,
+        max_overflow=settings.max_overflow,
+        pool_pre_ping=True,
+    )
+
+
+def _sqlite_engine(path: str) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": SQLITE_LOCK_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _wal(dbapi_conn: Any, _rec: Any) -> None:
+        dbapi_conn.execute("PRAGMA journal_mode=WAL")
+
+    return engine
 
 
 def lag_app(settings: Settings) -> SyfoApp:

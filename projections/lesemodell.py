@@ -1,0 +1,213 @@
+"""Read-model rows of one person, computed from that person's event stream alone.
+
+Each projection replaces all rows of a person whenever the person's stream changes, so applying a
+person twice gives the same rows as applying it once, and a rebuild gives the live tables back.
+Nothing here reads a clock: statuses are stored as courses over dates (``milepel_status``) and
+planned reminders with what their listing depends on (RP-12).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from domain.innstillinger import Innstillinger
+from domain.kalender import oslo_dato
+from domain.milepeler import KINDS, status_pa, statusforlop
+from domain.paminnelser import Beslutning, Paminnelsesmotor
+from domain.sykefravaer import Sykefravaer
+
+Rader = dict[str, list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Personstrom:
+    """One person's stream as the projections see it: the aggregate and its events in order."""
+
+    person_id: UUID
+    person: Sykefravaer
+    hendelser: Sequence[Any]  # eventsourcing domain events, version order
+
+    @property
+    def versjon(self) -> int:
+        return int(self.person.version)
+
+    @property
+    def sist_registrert(self) -> datetime:
+        siste: datetime = max(e.timestamp for e in self.hendelser)
+        return siste
+
+
+def utc(t: datetime) -> datetime:
+    return t.astimezone(UTC)
+
+
+def saker_rader(p: Personstrom, inn: Innstillinger) -> Rader:
+    """Case summary, milestones as known at the last event, and each milestone's status course."""
+    g = p.person.grunnlag(inn)
+    vurdert = oslo_dato(p.sist_registrert)
+    saker, milepeler, forlop = [], [], []
+    for s in g.saker:
+        t = s.tilfelle
+        pa = max(t.start, min(vurdert, t.lukkes))
+        saker.append(
+            {
+                "case_id": s.case_id,
+                "person_id": str(p.person_id),
+                "fnr": g.fnr,
+                "orgnr": s.orgnr,
+                "start": t.start,
+                "slutt": t.slutt,
+                "lukkes": t.lukkes,
+                "agp_tom": t.arbeidsgiverperiode_tom,
+                "pt_start": s.person_tilfelle.start,
+                "pt_slutt": s.person_tilfelle.slutt,
+                "maksdato": g.maksdato(s.person_tilfelle),
+                "leder_id": g.narmeste_leder(s.orgnr, pa),
+                "versjon": p.versjon,
+            }
+        )
+        for nr, kind in enumerate(KINDS):
+            perioder = statusforlop(kind, g, s)
+            m = status_pa(perioder, vurdert)
+            milepeler.append(
+                {
+                    "case_id": s.case_id,
+                    "person_id": str(p.person_id),
+                    "kind": kind,
+                    "rekkefolge": nr,
+                    "due": m.due,
+                    "status": m.status.value,
+                    "met_on": m.met_on,
+                    "vurdert": vurdert,
+                }
+            )
+            for i, per in enumerate(perioder):
+                til = perioder[i + 1].fra if i + 1 < len(perioder) else None
+                forlop.append(
+                    {
+                        "case_id": s.case_id,
+                        "person_id": str(p.person_id),
+                        "kind": kind,
+                        "fra": per.fra,
+                        "til": til,
+                        "status": per.milepel.status.value,
+                        "met_on": per.milepel.met_on,
+                    }
+                )
+    return {"saker": saker, "milepeler": milepeler, "milepel_status": forlop}
+
+
+def tidslinje_rader(p: Personstrom, inn: Innstillinger) -> Rader:
+    """Every event of the stream, in version order, without fødselsnummer (PRIV-1, PRIV-3)."""
+    g = p.person.grunnlag(inn)
+    rader = []
+    fakta = iter(p.person.fakta)  # the command events, in the order they were applied
+    for e in p.hendelser:
+        rad: dict[str, Any] = {
+            "person_id": str(p.person_id),
+            "versjon": int(e.originator_version),
+            "registrert": utc(e.timestamp),
+            "case_id": None,
+        }
+        if isinstance(e, Sykefravaer.Mottatt):
+            k = next(fakta)
+            s = g.sak_for_kommando(k)
+            rad |= {
+                "hendelse": e.TYPE,
+                "case_id": s.case_id if s else None,
+                "data": {n: v for n, v in e.data.items() if n != "fnr"},
+            }
+        elif isinstance(e, Sykefravaer.PaminnelseBesluttet):
+            sendt = isinstance(e, Sykefravaer.PaminnelseSendt)
+            data = {
+                "regel": e.regel,
+                "milepel": e.milepel,
+                "stage": e.stage,
+                "rolle": e.rolle,
+                "send_dato": e.send_dato,
+                "mottaker_id": None if e.rolle == "AT" else e.mottaker_id,
+            }
+            if isinstance(e, Sykefravaer.PaminnelseKansellert):
+                data["reason"] = e.reason
+            rad |= {
+                "hendelse": "paminnelse_sendt" if sendt else "paminnelse_kansellert",
+                "case_id": e.case_id,
+                "data": data,
+            }
+        else:
+            rad |= {"hendelse": "opprettet", "data": {}}
+        rader.append(rad)
+    return {"tidslinje": rader}
+
+
+def paminnelse_id(person_id: UUID, nokkel: str) -> str:
+    """Stable across re-planning and rebuilds: the person and the rung's identity (RP-8)."""
+    return hashlib.sha256(f"{person_id}|{nokkel}".encode()).hexdigest()[:40]
+
+
+def paminnelse_rader(p: Personstrom, inn: Innstillinger) -> Rader:
+    """Every decision (sent, cancelled) and every undecided rung of the plan (planned)."""
+    g = p.person.grunnlag(inn)
+    kal = inn.kalender
+    rader = [_beslutning_rad(p.person_id, b, kal.slot(b.trinn.send_dato)) for b in p.person.beslutninger]
+    motor = Paminnelsesmotor(g, p.person.historikk(), lambda _orgnr: None)
+    for pt in motor.ubesluttede():
+        t = pt.trinn
+        rader.append(
+            {
+                "id": paminnelse_id(p.person_id, pt.nokkel),
+                "person_id": str(p.person_id),
+                "case_id": t.case_id,
+                "status_sak": pt.status_sak,
+                "orgnr": pt.orgnr,
+                "regel": t.regel,
+                "milepel": t.milepel,
+                "stage": t.stage,
+                "rolle": t.rolle,
+                "mottaker_id": _uten_fnr(t.rolle, pt.mottaker_id),
+                "send_dato": t.send_dato,
+                "forfall": utc(pt.slot),
+                "lukkes": pt.lukkes,
+                "samtykke_trukket": pt.samtykke_trukket,
+                "status": "planned",
+                "besluttet": None,
+                "reason": None,
+            }
+        )
+    return {"paminnelser": rader}
+
+
+def _beslutning_rad(person_id: UUID, b: Beslutning, slot: datetime) -> dict[str, Any]:
+    t = b.trinn
+    return {
+        "id": paminnelse_id(person_id, t.nokkel),
+        "person_id": str(person_id),
+        "case_id": t.case_id,
+        "status_sak": None,
+        "orgnr": None,
+        "regel": t.regel,
+        "milepel": t.milepel,
+        "stage": t.stage,
+        "rolle": t.rolle,
+        "mottaker_id": _uten_fnr(t.rolle, b.mottaker_id),
+        "send_dato": t.send_dato,
+        "forfall": utc(min(slot, b.at)),
+        "lukkes": None,
+        "samtykke_trukket": False,
+        "status": b.status,
+        "besluttet": utc(b.at),
+        "reason": b.reason,
+    }
+
+
+def _uten_fnr(rolle: str, mottaker_id: str | None) -> str | None:
+    """The arbeidstaker is addressed by the case, not by fødselsnummer (PRIV-3): resolved on reading."""
+    return None if rolle == "AT" else mottaker_id
+
+
+BYGGERE = {"saker": saker_rader, "tidslinje": tidslinje_rader, "paminnelser": paminnelse_rader}

@@ -1,0 +1,28 @@
+"""Reading every read-model row, for comparisons between live and rebuilt tables."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from projections.tabeller import metadata, posisjoner
+
+
+def _naturlig(v: Any) -> Any:
+    if isinstance(v, datetime):
+        return (v if v.tzinfo else v.replace(tzinfo=UTC)).astimezone(UTC)
+    return v
+
+
+def tabeller(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every read-model row, in primary-key order, with instants compared as UTC instants."""
+    ut = {}
+    with engine.connect() as conn:
+        for t in metadata.sorted_tables:
+            if t is posisjoner:
+                continue
+            rader = conn.execute(select(t).order_by(*t.primary_key.columns)).all()
+            ut[t.name] = [tuple(_naturlig(v) for v in r) for r in rader]
+    return ut

@@ -1,0 +1,237 @@
+"""Read models: the same answer as the domain, rebuildable row for row, exactly once per position.
+
+Storage tests run on an SQLite file and again on PostgreSQL (``database_url`` in conftest.py).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lesemodell_hjelp import tabeller
+
+from domain.innstillinger import Innstillinger
+from domain.kalender import OSLO
+from projections import lesemodell
+from projections.oppdaterer import ALLE, PosisjonKonflikt
+from projections.sporringer import saker_pa
+from projections.tabeller import PROJEKSJONER
+from projections.tidslinje import paminnelse_json, paminnelser, saker_json
+from service.kjerne import Kjerne, bygg_kjerne
+from service.settings import Settings
+from service.simulate import kjor_scenario, simuler
+
+GOLDEN = sorted((Path(__file__).parent.parent / "golden").glob("*.json"))
+
+
+@pytest.fixture
+def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
+    k = bygg_kjerne(Settings(database_url=database_url, data_dir=tmp_path))
+    yield k
+    k.close()
+
+
+def arbeidsmengde(rng: random.Random, antall: int) -> tuple[list[dict[str, Any]], date]:
+    """Steps of ``antall`` golden stories, each with its own people, employers and ids, interleaved."""
+    steg: list[dict[str, Any]] = []
+    until = date(2000, 1, 1)
+    for nr, fil in enumerate(rng.sample(GOLDEN, antall)):
+        sc = json.loads(fil.read_text(encoding="utf-8"))
+        until = max(until, date.fromisoformat(sc["until"]))
+        for s in sc["steps"]:
+            s = dict(s)
+            for felt in ("fnr", "orgnr", "id", "leder_id"):
+                if isinstance(s.get(felt), str):
+                    s[felt] = f"{nr}-{s[felt]}"
+            steg.append(s)
+    return steg, until
+
+
+# ---------------------------------------------------------------- the same answer as the domain
+
+
+@pytest.mark.parametrize("fil", GOLDEN, ids=[f.stem for f in GOLDEN])
+def test_read_models_answer_exactly_as_the_domain_does(fil: Path) -> None:
+    """RP-12, MS-3: cases, statuses on ``until`` and the reminder list, read from the tables."""
+    scenario = json.loads(fil.read_text(encoding="utf-8"))
+    sett: dict[str, Any] = {}
+
+    def direkte(k: Kjerne, until: date) -> None:
+        slutt = datetime.combine(until, datetime.max.time(), OSLO)
+        saker, alle = [], []
+        for pid in k.app.personer():
+            person = k.app.person(pid)
+            saker.extend(saker_json(person, k.app.innstillinger, until))
+            alle.extend(paminnelser(person, k.app.innstillinger, until, k.app.hr_oppslag(slutt)))
+        saker.sort(key=lambda c: (c["start"], c["orgnr"], c["fnr"] or ""))
+        alle.sort(key=lambda b: (b.at, b.trinn.rolle, b.mottaker_id or ""))
+        sett["cases"], sett["reminders"] = saker, [paminnelse_json(b) for b in alle]
+
+    res = simuler(scenario, inspiser=direkte)
+
+    assert res.data["cases"] == sett["cases"]
+    assert [_instant(r) for r in res.data["reminders"]] == [_instant(r) for r in sett["reminders"]]
+
+
+def _instant(r: dict[str, Any]) -> dict[str, Any]:
+    return {**r, "at": datetime.fromisoformat(r["at"]).astimezone(UTC)}
+
+
+def test_a_status_course_answers_for_every_date() -> None:
+    """MS-3 on any date from the stored course, without re-evaluating the domain."""
+    fil = next(f for f in GOLDEN if f.stem.startswith("g01"))
+    scenario = json.loads(fil.read_text(encoding="utf-8"))
+    sjekket = []
+
+    def hver_dag(k: Kjerne, until: date) -> None:
+        with k.engine.connect() as conn:
+            for pid in k.app.personer():
+                person = k.app.person(pid)
+                for d in (date(2025, 1, 6), date(2025, 2, 2), date(2025, 2, 3), date(2025, 8, 1), until):
+                    assert saker_pa(conn, d, str(pid)) == saker_json(person, k.app.innstillinger, d)
+                    sjekket.append(d)
+
+    simuler(scenario, inspiser=hver_dag)
+    assert len(sjekket) == 5
+
+
+# ---------------------------------------------------------------- rebuild
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_rebuild_gives_the_live_tables_back_row_for_row(kjerne: Kjerne, seed: int) -> None:
+    rng = random.Random(seed)
+    steg, until = arbeidsmengde(rng, 6)
+    kjor_scenario(kjerne, steg, Innstillinger(), until, lambda _: None)
+    kjerne.oppdaterer.fang_opp()
+    live = tabeller(kjerne.engine)
+    assert all(live[t.name] for navn in ALLE for t in PROJEKSJONER[navn])  # every table has rows
+
+    kjerne.oppdaterer.gjenoppbygg()
+
+    assert tabeller(kjerne.engine) == live
+    posisjon = kjerne.app.siste_posisjon()
+    assert {n: kjerne.oppdaterer.posisjon(n) for n in ALLE} == dict.fromkeys(ALLE, posisjon)
+
+
+def test_one_projection_rebuilds_alone(kjerne: Kjerne) -> None:
+    steg, until = arbeidsmengde(random.Random(3), 3)
+    kjor_scenario(kjerne, steg, Innstillinger(), until, lambda _: None)
+    kjerne.oppdaterer.fang_opp()
+    live = tabeller(kjerne.engine)
+    with kjerne.engine.begin() as conn:  # someone damages the reminders table
+        conn.execute(PROJEKSJONER["paminnelser"][0].delete())
+
+    fremdrift: list[tuple[int, int, int]] = []
+    kjerne.oppdaterer.gjenoppbygg(["paminnelser"], lambda *x: fremdrift.append(x))
+
+    assert tabeller(kjerne.engine) == live
+    assert fremdrift[-1][0] == fremdrift[-1][1] == kjerne.app.siste_posisjon()
+    assert sum(n for _, _, n in fremdrift) == kjerne.app.siste_posisjon()
+
+
+def test_a_rebuild_writes_events_to_nothing_and_sends_nothing(kjerne: Kjerne) -> None:
+    steg, until = arbeidsmengde(random.Random(4), 2)
+    kjor_scenario(kjerne, steg, Innstillinger(), until, lambda _: None)
+    for_ = kjerne.app.siste_posisjon()
+
+    kjerne.oppdaterer.gjenoppbygg()
+
+    assert kjerne.app.siste_posisjon() == for_
+
+
+# ---------------------------------------------------------------- exactly once
+
+
+def sykmelding(nr: int, fnr: str = "P-1", org: str = "ORG-1") -> dict[str, Any]:
+    return {
+        "at": "2025-01-06T07:30:00+01:00",
+        "type": "sykmelding",
+        "id": f"SM-{nr}",
+        "fnr": fnr,
+        "orgnr": org,
+        "perioder": [{"fom": "2025-01-06", "tom": "2025-03-31", "grad": 100}],
+    }
+
+
+def test_rows_and_position_are_written_in_one_transaction(kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = kjerne.app
+    app.behandle(app.les(sykmelding(1)))
+
+    def feiler(*_: Any) -> Any:
+        raise RuntimeError("crash in the middle of a batch")
+
+    monkeypatch.setitem(lesemodell.BYGGERE, "paminnelser", feiler)
+    with pytest.raises(RuntimeError):
+        kjerne.oppdaterer.fang_opp()
+
+    assert {n: kjerne.oppdaterer.posisjon(n) for n in ALLE} == dict.fromkeys(ALLE, 0)
+    assert all(rader == [] for rader in tabeller(kjerne.engine).values())  # the saker rows rolled back too
+    monkeypatch.undo()
+    assert kjerne.oppdaterer.fang_opp() == app.siste_posisjon()
+    assert tabeller(kjerne.engine)["saker"] != []
+
+
+def test_a_runner_that_lost_the_race_rolls_back(kjerne: Kjerne) -> None:
+    """Compare-and-set on the position: a batch computed from a stale position is not committed."""
+    app = kjerne.app
+    app.behandle(app.les(sykmelding(1)))
+    o = kjerne.oppdaterer
+    ekte = o.kilde.notifikasjoner
+
+    def andre_kommer_forst(start: int, antall: int) -> Any:
+        notifs = ekte(start, antall)
+        o.kilde.notifikasjoner = ekte  # type: ignore[method-assign]
+        o.fang_opp()  # the other runner commits this batch first
+        return notifs
+
+    o.kilde.notifikasjoner = andre_kommer_forst  # type: ignore[method-assign]
+    with pytest.raises(PosisjonKonflikt):
+        o.kjor_batch()
+
+    assert o.posisjon("saker") == app.siste_posisjon()
+    assert len(tabeller(kjerne.engine)["saker"]) == 1
+
+
+def test_events_no_projection_uses_still_advance_the_position(kjerne: Kjerne) -> None:
+    app = kjerne.app
+    for nr in range(3):
+        app.behandle(
+            app.les({"at": "2025-01-06T07:00:00+01:00", "type": "virksomhet", "orgnr": f"O{nr}", "hr_id": "h"})
+        )
+
+    siste = kjerne.app.siste_posisjon()
+    assert siste >= 3
+
+    assert kjerne.oppdaterer.fang_opp() == siste
+
+    assert {n: kjerne.oppdaterer.posisjon(n) for n in ALLE} == dict.fromkeys(ALLE, siste)
+    assert all(rader == [] for rader in tabeller(kjerne.engine).values())
+
+
+def test_the_same_sick_note_twice_gives_one_row_set(kjerne: Kjerne) -> None:
+    app = kjerne.app
+    for _ in range(2):
+        app.behandle(app.les(sykmelding(1)))
+    kjerne.oppdaterer.fang_opp()
+    kjerne.oppdaterer.fang_opp()
+
+    rader = tabeller(kjerne.engine)
+    assert len(rader["saker"]) == 1
+    assert [r[3] for r in rader["tidslinje"]] == ["opprettet", "sykmelding"]
+
+
+def test_the_timeline_holds_no_identity_number(kjerne: Kjerne) -> None:
+    """PRIV-1/PRIV-3: the fnr is not copied into timeline entries or reminder rows of the AT."""
+    app = kjerne.app
+    fnr = "P-9999"
+    app.behandle(app.les(sykmelding(1, fnr)))
+    kjerne.oppdaterer.fang_opp()
+    rader = tabeller(kjerne.engine)
+    assert fnr not in repr(rader["tidslinje"])
+    assert fnr not in repr(rader["paminnelser"])
