@@ -23,8 +23,16 @@ def main() -> None:
     rader = []
     for backend in backends(args.backend):
         rader.append(maal(backend, args.cases))
-    kol = ["backend", "commands", "events", "service events/s", "raw save events/s", "ratio",
-           "service commands/s", "read models catch-up events/s"]
+    kol = [
+        "backend",
+        "commands",
+        "events",
+        "service events/s",
+        "raw save events/s",
+        "ratio",
+        "service commands/s",
+        "read models catch-up events/s",
+    ]
     notat = (
         "The service does per command what the raw baseline does not: reads the person's whole stream,\n"
         "rebuilds the case (tilfeller, milestones, reminder plan) and checks the rules, then saves the\n"
@@ -54,8 +62,16 @@ def maal(backend: str, cases: int) -> list[Any]:
         kjerne.close()
         raw = _raw_save(url, hendelser, storrelse)
     service = hendelser / tid
-    return [backend, len(kommandoer), hendelser, f"{service:,.0f}", f"{raw:,.0f}", f"{service / raw:.0%}",
-            f"{len(kommandoer) / tid:,.0f}", f"{hendelser / projeksjon:,.0f}"]
+    return [
+        backend,
+        len(kommandoer),
+        hendelser,
+        f"{service:,.0f}",
+        f"{raw:,.0f}",
+        f"{service / raw:.0%}",
+        f"{len(kommandoer) / tid:,.0f}",
+        f"{hendelser / projeksjon:,.0f}",
+    ]
 
 
 def _snitt_storrelse(app: Any) -> int:

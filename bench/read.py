@@ -65,8 +65,16 @@ def maal(backend: str, cases: int) -> list[list[Any]]:
     ut = []
     for navn, tider in maalinger.items():
         fart = len(tider) / sum(tider)
-        ut.append([backend, navn, f"{fart:,.0f}", f"{median(tider) * 1000:.2f}", f"{prosentil(tider, 99) * 1000:.2f}",
-                   f"{fart / raw:.0%}"])
+        ut.append(
+            [
+                backend,
+                navn,
+                f"{fart:,.0f}",
+                f"{median(tider) * 1000:.2f}",
+                f"{prosentil(tider, 99) * 1000:.2f}",
+                f"{fart / raw:.0%}",
+            ]
+        )
     return ut
 
 

@@ -31,15 +31,28 @@ def main() -> None:
         for backend in backends(args.backend):
             with database(backend) as url:
                 rader.append(maal(backend, url, seed=args.cases))
-    kol = ["backend", "cases", "events", "raw log read events/s", "syfo rebuild events/s", "ratio",
-           "rebuild time", "rebuild peak RSS"]
+    kol = [
+        "backend",
+        "cases",
+        "events",
+        "raw log read events/s",
+        "syfo rebuild events/s",
+        "ratio",
+        "rebuild time",
+        "rebuild peak RSS",
+    ]
     notat = (
         "A rebuild computes each person once from the whole stream (tilfeller, milestone status courses,\n"
         "the reminder plan) and writes the rows in batches; the raw read only decodes events.\n"
         "Targets: at least 50 % of raw log-read throughput; 200,000 cases with peak memory under 1 GiB."
     )
-    skriv("rebuild" if not args.data_dir else "rebuild-stor", "Rebuild" + (" (large store)" if args.data_dir else ""),
-          tabell(kol, rader), notat, args)
+    skriv(
+        "rebuild" if not args.data_dir else "rebuild-stor",
+        "Rebuild" + (" (large store)" if args.data_dir else ""),
+        tabell(kol, rader),
+        notat,
+        args,
+    )
 
 
 def maal(backend: str, url: str, seed: int) -> list[Any]:
@@ -61,8 +74,16 @@ def maal(backend: str, url: str, seed: int) -> list[Any]:
     tid = time.perf_counter() - start
     rss_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     fart = hendelser / tid
-    return [backend, f"{saker:,}", f"{hendelser:,}", f"{raw:,.0f}", f"{fart:,.0f}", f"{fart / raw:.0%}",
-            f"{tid:,.1f} s", f"{rss_mib:,.0f} MiB"]
+    return [
+        backend,
+        f"{saker:,}",
+        f"{hendelser:,}",
+        f"{raw:,.0f}",
+        f"{fart:,.0f}",
+        f"{fart / raw:.0%}",
+        f"{tid:,.1f} s",
+        f"{rss_mib:,.0f} MiB",
+    ]
 
 
 def _antall_personer(app: Any) -> int:

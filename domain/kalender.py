@@ -98,6 +98,13 @@ class Arbeidskalender:
         """The reminder slot of working day d: send time Oslo wall clock, with its offset (RP-1)."""
         return datetime.combine(d, self.sendetid, tzinfo=OSLO)
 
+    def neste_slot_etter(self, t: datetime) -> datetime:
+        """The first slot strictly after ``t`` (RP-1)."""
+        d = oslo_dato(t)
+        while not (self.er_arbeidsdag(d) and self.slot(d) > t):
+            d += EN_DAG
+        return self.slot(d)
+
     def slots_mellom(self, fra: datetime, til: datetime) -> list[datetime]:
         """Slots s with ``fra < s <= til``, in order (T-8)."""
         d = oslo_dato(fra)

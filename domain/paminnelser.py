@@ -141,7 +141,15 @@ class Paminnelsesmotor:
     # ---------------------------------------------------------------- the plan
 
     def kandidater(self) -> Iterator[Trinn]:
-        """Every scheduled rung with its send date (RP-2). Overdue rungs at their regular slot."""
+        """Every scheduled rung with its send date (RP-2), each once (RP-8: a participant listed twice
+        in an innkalling is one recipient). Overdue rungs at their regular slot."""
+        sett: set[str] = set()
+        for t in self._alle_kandidater():
+            if t.nokkel not in sett:
+                sett.add(t.nokkel)
+                yield t
+
+    def _alle_kandidater(self) -> Iterator[Trinn]:
         for s in self.g.saker:
             yield from self._saksniva(s)
         for pt in self.g.person_tilfeller:

@@ -18,8 +18,11 @@ from eventsourcing.domain import Aggregate, event
 from domain.errors import KonfliktFeil, UkjentSakError, ValideringsFeil
 from domain.grunnlag import Grunnlag, kommando_dato
 from domain.innstillinger import Innstillinger
+from domain.kalender import oslo_dato
 from domain.kommandoer import SAKSBUNDNE, Kommando
 from domain.lagring import fra_json, til_json
+from domain.levering import ENDELIGE, FEILET, SENDER, Levering
+from domain.oppbevaring import GRUNNER, MAKULERT_TIDSPUNKT, REGEL_BEVARING, BevaringspaleggError, legg_til_ar
 from domain.paminnelser import SENDT, Beslutning, Historikk, Trinn
 
 ID_KOMMANDOER = ("sykmelding", "egenmelding", "dialogmote_innkalt")  # VAL-4
@@ -136,6 +139,69 @@ class Sykefravaer(Aggregate):
         TOPIC = "syfo:Sykefravaer.PaminnelseKansellert.v1"
         reason: str
 
+    class LeveringStartet(Aggregate.Event):
+        """A dispatcher claimed a sent reminder until ``lease_til`` (attempt ``forsok``)."""
+
+        TOPIC = "syfo:Sykefravaer.LeveringStartet.v1"
+        nokkel: str
+        eier: str
+        lease_til: datetime
+        forsok: int
+
+    class LeveringFullfort(Aggregate.Event):
+        """One channel accepted the message."""
+
+        TOPIC = "syfo:Sykefravaer.LeveringFullfort.v1"
+        nokkel: str
+        kanal: str
+        detalj: str
+
+    class LeveringFeilet(Aggregate.Event):
+        """An attempt failed; the next one is not before ``neste_forsok``."""
+
+        TOPIC = "syfo:Sykefravaer.LeveringFeilet.v1"
+        nokkel: str
+        detalj: str
+        neste_forsok: datetime
+
+    class LeveringFerdig(Aggregate.Event):
+        """Every channel delivered (``levert``), or the dispatcher gave up (``oppgitt``: dead letter)."""
+
+        TOPIC = "syfo:Sykefravaer.LeveringFerdig.v1"
+        nokkel: str
+        status: str
+        detalj: str
+
+    # -- erasure and legal hold (domain.oppbevaring). ``PERSONOPPLYSNINGER = False`` marks the events
+    # that hold no personal data: they are stored under the service's key and stay readable after
+    # the person's key is destroyed. Every other event of the stream is personal.
+
+    class PersonopplysningerSlettet(Aggregate.Event):
+        """The person's data was erased (GDPR art. 17; ``grunn`` in ``domain.oppbevaring.GRUNNER``)."""
+
+        TOPIC = "syfo:Sykefravaer.PersonopplysningerSlettet.v1"
+        PERSONOPPLYSNINGER: ClassVar[bool] = False
+        grunn: str
+        case_ids: list[str]
+
+    class BevaringspaleggSatt(Aggregate.Event):
+        """A legal hold on a case: nothing of the person is erased while it lasts."""
+
+        TOPIC = "syfo:Sykefravaer.BevaringspaleggSatt.v1"
+        PERSONOPPLYSNINGER: ClassVar[bool] = False
+        case_id: str
+
+    class BevaringspaleggOpphevet(Aggregate.Event):
+        TOPIC = "syfo:Sykefravaer.BevaringspaleggOpphevet.v1"
+        PERSONOPPLYSNINGER: ClassVar[bool] = False
+        case_id: str
+
+    class Makulert(Aggregate.Event):
+        """Placeholder for a stored event whose key is destroyed. Never stored: only read back."""
+
+        TOPIC = "syfo:Sykefravaer.Makulert.v1"
+        opprinnelig_topic: str
+
     @staticmethod
     def create_id(strom_id: UUID) -> UUID:
         """The stream id is chosen by the caller (``person_strom_id``): no fnr in ids (PRIV-3)."""
@@ -145,7 +211,10 @@ class Sykefravaer(Aggregate):
     def __init__(self, strom_id: UUID, timestamp: datetime) -> None:
         self.fakta: list[Kommando] = []
         self.beslutninger: list[Beslutning] = []
+        self.leveringer: dict[str, Levering] = {}
         self._cache: tuple[int, Innstillinger, Grunnlag] | None = None
+        self.slettet: datetime | None = None  # erasure (domain.oppbevaring)
+        self.bevaring: set[str] = set()  # case ids under a legal hold
 
     # ---------------------------------------------------------------- queries
 
@@ -251,7 +320,63 @@ class Sykefravaer(Aggregate):
                     timestamp=b.at,
                 )
 
+    # ---------------------------------------------------------------- delivery of sent reminders (RP-11)
+
+    def levering(self, nokkel: str) -> Levering | None:
+        """The delivery state of a sent reminder; None when no reminder with that key was sent."""
+        if nokkel in self.leveringer:
+            return self.leveringer[nokkel]
+        if any(b.status == SENDT and b.trinn.nokkel == nokkel for b in self.beslutninger):
+            return Levering()
+        return None
+
+    def start_levering(self, nokkel: str, eier: str, naa: datetime, lease_til: datetime) -> bool:
+        """Claim the reminder for one attempt; False when finished, leased by another, or not yet due."""
+        lev = self.levering(nokkel)
+        if lev is None or not lev.kan_startes(naa):
+            return False
+        self._levering_startet(nokkel, eier, lease_til, lev.forsok + 1, timestamp=naa)
+        return True
+
+    def levert(self, nokkel: str, kanal: str, detalj: str, naa: datetime) -> None:
+        lev = self.levering(nokkel)
+        if lev is None or lev.status in ENDELIGE or kanal in lev.levert_kanaler:
+            return
+        self._levering_fullfort(nokkel, kanal, detalj, timestamp=naa)
+
+    def feilet(self, nokkel: str, detalj: str, naa: datetime, neste_forsok: datetime) -> None:
+        lev = self.levering(nokkel)
+        if lev is None or lev.status in ENDELIGE:
+            return
+        self._levering_feilet(nokkel, detalj, neste_forsok, timestamp=naa)
+
+    def ferdig(self, nokkel: str, status: str, detalj: str, naa: datetime) -> None:
+        """Close the delivery: ``levert`` when every channel took it, ``oppgitt`` for a dead letter."""
+        lev = self.levering(nokkel)
+        if lev is None or lev.status in ENDELIGE:
+            return
+        self._levering_ferdig(nokkel, status, detalj, timestamp=naa)
+
     # ---------------------------------------------------------------- events (record only)
+
+    @event(LeveringStartet)
+    def _levering_startet(self, nokkel: str, eier: str, lease_til: datetime, forsok: int, timestamp: datetime) -> None:
+        lev = self.leveringer.setdefault(nokkel, Levering())
+        lev.status, lev.eier, lev.lease_til, lev.forsok = SENDER, eier, lease_til, forsok
+
+    @event(LeveringFullfort)
+    def _levering_fullfort(self, nokkel: str, kanal: str, detalj: str, timestamp: datetime) -> None:
+        self.leveringer.setdefault(nokkel, Levering()).levert_kanaler.add(kanal)
+
+    @event(LeveringFeilet)
+    def _levering_feilet(self, nokkel: str, detalj: str, neste_forsok: datetime, timestamp: datetime) -> None:
+        lev = self.leveringer.setdefault(nokkel, Levering())
+        lev.status, lev.detalj, lev.neste_forsok, lev.eier, lev.lease_til = FEILET, detalj, neste_forsok, None, None
+
+    @event(LeveringFerdig)
+    def _levering_ferdig(self, nokkel: str, status: str, detalj: str, timestamp: datetime) -> None:
+        lev = self.leveringer.setdefault(nokkel, Levering())
+        lev.status, lev.detalj, lev.eier, lev.lease_til = status, detalj, None, None
 
     def _mottatt(self, cls: type[Mottatt], data: dict[str, Any], at: datetime) -> None:
         self.trigger_event(cls, data=data, timestamp=at)
@@ -321,6 +446,87 @@ class Sykefravaer(Aggregate):
     ) -> None:
         t = Trinn(regel, omfang, case_id, milepel, stage, rolle, date.fromisoformat(send_dato), ekstra)
         self.beslutninger.append(Beslutning(t, at, mottaker_id, status, reason))
+
+    # ---------------------------------------------------------------- erasure and legal hold (domain.oppbevaring)
+
+    def slett(self, grunn: str, innstillinger: Innstillinger, at: datetime) -> bool:
+        """Erase everything known about the person (GDPR art. 17, art. 5 (1)(e)).
+
+        Refused while a case is under a legal hold. False when nothing is left to erase. The event
+        names the erased cases; the service then destroys the person's key.
+        """
+        if grunn not in GRUNNER:
+            raise ValueError(f"unknown erasure reason {grunn!r}")
+        if self.bevaring:
+            raise BevaringspaleggError(REGEL_BEVARING, "case_id", "a case of the person is under a legal hold")
+        if not (self.fakta or self.beslutninger or self.leveringer):
+            return False
+        case_ids = sorted(s.case_id for s in self.grunnlag(innstillinger).saker)
+        self._personopplysninger_slettet(grunn, case_ids, timestamp=at)
+        return True
+
+    def oppbevares_til(self, innstillinger: Innstillinger, ar: int) -> date | None:
+        """The last day the data is kept: ``ar`` years after the last case closed (TF-4) or the last
+        command arrived, whichever is later. None when nothing is kept."""
+        if not self.fakta:
+            return None
+        g = self.grunnlag(innstillinger)
+        siste = max([s.tilfelle.lukkes for s in g.saker] + [oslo_dato(k.at) for k in self.fakta])
+        return legg_til_ar(siste, ar)
+
+    def sett_bevaringspalegg(self, case_id: str, innstillinger: Innstillinger, at: datetime) -> bool:
+        """Put a case under a legal hold. False when it already is."""
+        if case_id in self.bevaring:
+            return False
+        if self.grunnlag(innstillinger).sak(case_id) is None:
+            raise UkjentSakError("TF-8", "case_id", "no such case for this person")
+        self._bevaringspalegg_satt(case_id, timestamp=at)
+        return True
+
+    def opphev_bevaringspalegg(self, case_id: str, at: datetime) -> bool:
+        """Lift a legal hold. False when the case is not under one."""
+        if case_id not in self.bevaring:
+            return False
+        self._bevaringspalegg_opphevet(case_id, timestamp=at)
+        return True
+
+    @event(PersonopplysningerSlettet)
+    def _personopplysninger_slettet(self, grunn: str, case_ids: list[str], timestamp: datetime) -> None:
+        self.fakta, self.beslutninger, self.leveringer = [], [], {}
+        self._cache = None
+        self.slettet = timestamp
+
+    @event(BevaringspaleggSatt)
+    def _bevaringspalegg_satt(self, case_id: str, timestamp: datetime) -> None:
+        self.bevaring.add(case_id)
+
+    @event(BevaringspaleggOpphevet)
+    def _bevaringspalegg_opphevet(self, case_id: str, timestamp: datetime) -> None:
+        self.bevaring.discard(case_id)
+
+
+def makulert_hendelse(topic: str, originator_id: UUID, versjon: int) -> Any | None:
+    """What an event of a person stream reads back as once its key is destroyed; None if not ours.
+
+    The creation event becomes an empty ``Opprettet`` (so the stream still loads), any other event
+    a ``Makulert`` that changes nothing but the version. The recording instant is lost with the rest.
+    """
+    if not topic.startswith(Sykefravaer.TOPIC + "."):
+        return None
+    tilstand: dict[str, Any] = {
+        "originator_id": originator_id,
+        "originator_version": versjon,
+        "timestamp": MAKULERT_TIDSPUNKT,
+    }
+    if topic == Sykefravaer.Opprettet.TOPIC:
+        cls: type[Any] = Sykefravaer.Opprettet
+        tilstand |= {"originator_topic": Sykefravaer.TOPIC, "strom_id": originator_id}
+    else:
+        cls = Sykefravaer.Makulert
+        tilstand["opprinnelig_topic"] = topic
+    hendelse = object.__new__(cls)
+    object.__setattr__(hendelse, "__dict__", tilstand)
+    return hendelse
 
 
 def person_strom_id(nokkel: bytes, fnr: str) -> UUID:

@@ -17,11 +17,19 @@ from uuid import UUID
 
 from domain.innstillinger import Innstillinger
 from domain.kalender import oslo_dato
+from domain.levering import Levering
 from domain.milepeler import KINDS, status_pa, statusforlop
-from domain.paminnelser import Beslutning, Paminnelsesmotor
+from domain.paminnelser import SENDT, Beslutning, Paminnelsesmotor
 from domain.sykefravaer import Sykefravaer
 
 Rader = dict[str, list[dict[str, Any]]]
+LEVERINGSHENDELSER_NAVN: dict[type, str] = {
+    Sykefravaer.LeveringStartet: "levering_startet",
+    Sykefravaer.LeveringFullfort: "levering_fullfort",
+    Sykefravaer.LeveringFeilet: "levering_feilet",
+    Sykefravaer.LeveringFerdig: "levering_ferdig",
+}
+LEVERINGSHENDELSER = tuple(LEVERINGSHENDELSER_NAVN)
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,7 @@ def tidslinje_rader(p: Personstrom, inn: Innstillinger) -> Rader:
     g = p.person.grunnlag(inn)
     rader = []
     fakta = iter(p.person.fakta)  # the command events, in the order they were applied
+    slettet = siste_sletting(p.hendelser)
     for e in p.hendelser:
         rad: dict[str, Any] = {
             "person_id": str(p.person_id),
@@ -114,7 +123,10 @@ def tidslinje_rader(p: Personstrom, inn: Innstillinger) -> Rader:
             "registrert": utc(e.timestamp),
             "case_id": None,
         }
-        if isinstance(e, Sykefravaer.Mottatt):
+        sletting = _sletterad(e, slettet)  # erasure and legal hold: no personal data (service.sletting)
+        if sletting is not None:
+            rad |= sletting
+        elif isinstance(e, Sykefravaer.Mottatt):
             k = next(fakta)
             s = g.sak_for_kommando(k)
             rad |= {
@@ -139,6 +151,15 @@ def tidslinje_rader(p: Personstrom, inn: Innstillinger) -> Rader:
                 "case_id": e.case_id,
                 "data": data,
             }
+        elif isinstance(e, LEVERINGSHENDELSER):
+            data = {"paminnelse": paminnelse_id(p.person_id, str(getattr(e, "nokkel", "")))}
+            for felt in ("forsok", "kanal", "detalj", "status"):
+                if hasattr(e, felt):
+                    data[felt] = getattr(e, felt)
+            for felt in ("lease_til", "neste_forsok"):
+                if hasattr(e, felt):
+                    data[felt] = getattr(e, felt).isoformat()
+            rad |= {"hendelse": LEVERINGSHENDELSER_NAVN[type(e)], "data": data}
         else:
             rad |= {"hendelse": "opprettet", "data": {}}
         rader.append(rad)
@@ -154,7 +175,7 @@ def paminnelse_rader(p: Personstrom, inn: Innstillinger) -> Rader:
     """Every decision (sent, cancelled) and every undecided rung of the plan (planned)."""
     g = p.person.grunnlag(inn)
     kal = inn.kalender
-    rader = [_beslutning_rad(p.person_id, b, kal.slot(b.trinn.send_dato)) for b in p.person.beslutninger]
+    rader = [_beslutning_rad(p.person, b, kal.slot(b.trinn.send_dato)) for b in p.person.beslutninger]
     motor = Paminnelsesmotor(g, p.person.historikk(), lambda _orgnr: None)
     for pt in motor.ubesluttede():
         t = pt.trinn
@@ -177,13 +198,40 @@ def paminnelse_rader(p: Personstrom, inn: Innstillinger) -> Rader:
                 "status": "planned",
                 "besluttet": None,
                 "reason": None,
+                **INGEN_LEVERING,
             }
         )
     return {"paminnelser": rader}
 
 
-def _beslutning_rad(person_id: UUID, b: Beslutning, slot: datetime) -> dict[str, Any]:
+INGEN_LEVERING: dict[str, Any] = {
+    "nokkel": None,
+    "levering": None,
+    "forsok": 0,
+    "neste_forsok": None,
+    "lease_til": None,
+    "levering_detalj": None,
+}
+
+
+def _levering(person: Sykefravaer, b: Beslutning, forfall: datetime) -> dict[str, Any]:
+    if b.status != SENDT:
+        return INGEN_LEVERING
+    lev = person.levering(b.trinn.nokkel) or Levering()
+    return {
+        "nokkel": b.trinn.nokkel,
+        "levering": lev.status,
+        "forsok": lev.forsok,
+        "neste_forsok": utc(lev.neste_forsok or forfall),
+        "lease_til": utc(lev.lease_til) if lev.lease_til else None,
+        "levering_detalj": lev.detalj,
+    }
+
+
+def _beslutning_rad(person: Sykefravaer, b: Beslutning, slot: datetime) -> dict[str, Any]:
     t = b.trinn
+    person_id = person.id
+    forfall = min(slot, b.at)
     return {
         "id": paminnelse_id(person_id, t.nokkel),
         "person_id": str(person_id),
@@ -196,12 +244,13 @@ def _beslutning_rad(person_id: UUID, b: Beslutning, slot: datetime) -> dict[str,
         "rolle": t.rolle,
         "mottaker_id": _uten_fnr(t.rolle, b.mottaker_id),
         "send_dato": t.send_dato,
-        "forfall": utc(min(slot, b.at)),
+        "forfall": utc(forfall),
         "lukkes": None,
         "samtykke_trukket": False,
         "status": b.status,
         "besluttet": utc(b.at),
         "reason": b.reason,
+        **_levering(person, b, b.at),
     }
 
 
@@ -211,3 +260,35 @@ def _uten_fnr(rolle: str, mottaker_id: str | None) -> str | None:
 
 
 BYGGERE = {"saker": saker_rader, "tidslinje": tidslinje_rader, "paminnelser": paminnelse_rader}
+
+
+# ---------------------------------------------------------------- erasure and legal hold (service.sletting)
+
+BEVARINGSHENDELSER_NAVN: dict[type, str] = {
+    Sykefravaer.BevaringspaleggSatt: "bevaringspalegg_satt",
+    Sykefravaer.BevaringspaleggOpphevet: "bevaringspalegg_opphevet",
+}
+
+
+def siste_sletting(hendelser: Sequence[Any]) -> Sykefravaer.PersonopplysningerSlettet | None:
+    """The stream's last erasure event, if any."""
+    siste = None
+    for e in hendelser:
+        if isinstance(e, Sykefravaer.PersonopplysningerSlettet):
+            siste = e
+    return siste
+
+
+def _sletterad(e: Any, slettet: Sykefravaer.PersonopplysningerSlettet | None) -> dict[str, Any] | None:
+    """Timeline rows of an erased stream. Every personal event before the last erasure is a ``makulert``
+    placeholder dated at the erasure, whether or not its key is destroyed yet, so the rows stay a
+    function of the stream (a rebuild gives the same rows); the erasure and legal holds are shown."""
+    if isinstance(e, Sykefravaer.PersonopplysningerSlettet):
+        return {"hendelse": "personopplysninger_slettet", "data": {"grunn": e.grunn, "case_ids": list(e.case_ids)}}
+    if type(e) in BEVARINGSHENDELSER_NAVN:
+        return {"hendelse": BEVARINGSHENDELSER_NAVN[type(e)], "case_id": e.case_id, "data": {}}
+    slettet_for = slettet is not None and int(e.originator_version) < int(slettet.originator_version)
+    if slettet_for or isinstance(e, Sykefravaer.Makulert):
+        tidspunkt = slettet.timestamp if slettet is not None and slettet_for else e.timestamp
+        return {"hendelse": "makulert", "registrert": utc(tidspunkt), "data": {}}
+    return None

@@ -64,7 +64,10 @@ class Oppdaterer:
         """Apply every notification after each projection's position; returns events consumed."""
         totalt = 0
         while True:
-            n = self.kjor_batch(navn, fremdrift)
+            try:
+                n = self.kjor_batch(navn, fremdrift)
+            except PosisjonKonflikt:
+                continue  # another runner committed that batch: go on from its position
             if n == 0:
                 return totalt
             totalt += n
@@ -72,7 +75,9 @@ class Oppdaterer:
     def kjor_batch(self, navn: Sequence[str] = ALLE, fremdrift: Fremdrift | None = None) -> int:
         """One batch for the projections at the lowest position; 0 when all are caught up."""
         with self.engine.begin() as conn:
-            pos = {n: _posisjon(conn, n) for n in navn}
+            # Row locks on the positions serialise concurrent batches of one projection on PostgreSQL
+            # (a second runner waits, then reads the new position); SQLite has a single writer.
+            pos = {n: _posisjon(conn, n, laas=True) for n in navn}
             laveste = min(pos.values())
             gruppe = [n for n in navn if pos[n] == laveste]
             notifs = self.kilde.notifikasjoner(laveste + 1, self.batch)
@@ -140,8 +145,11 @@ class Oppdaterer:
             self._beregnet = None
 
 
-def _posisjon(conn: Connection, navn: str) -> int:
-    verdi = conn.execute(select(posisjoner.c.posisjon).where(posisjoner.c.navn == navn)).scalar_one_or_none()
+def _posisjon(conn: Connection, navn: str, *, laas: bool = False) -> int:
+    q = select(posisjoner.c.posisjon).where(posisjoner.c.navn == navn)
+    if laas:
+        q = q.with_for_update()
+    verdi = conn.execute(q).scalar_one_or_none()
     if verdi is None:
         raise LookupError(f"unknown projection {navn!r}: run the migrations (syfo migrate)")
     return int(verdi)
@@ -176,12 +184,14 @@ class Kjoring:
         engine = self.oppdaterer.engine
         with contextlib.ExitStack() as stack:
             laaser: Connection | None = None
+            schema = ""
             if engine.dialect.name == "postgresql":
                 laaser = stack.enter_context(engine.connect())
+                schema = str(laaser.execute(text("SELECT current_schema()")).scalar())
             holdt: set[str] = set()
             while not self.stopp.is_set():
                 if laaser is not None:
-                    holdt |= _ta_laaser(laaser, [n for n in self.navn if n not in holdt])
+                    holdt |= _ta_laaser(laaser, schema, [n for n in self.navn if n not in holdt])
                     aktive = [n for n in self.navn if n in holdt]
                 else:
                     aktive = list(self.navn)
@@ -198,10 +208,12 @@ class Kjoring:
         return t
 
 
-def _ta_laaser(conn: Connection, navn: list[str]) -> set[str]:
+def _ta_laaser(conn: Connection, schema: str, navn: list[str]) -> set[str]:
+    """Advisory locks are per database, so the key names the schema too: two stores (schemas) in one
+    database each get their own active runner."""
     fatt = set()
     for n in navn:
-        if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": laasnokkel(n)}).scalar():
+        if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": laasnokkel(f"{schema}/{n}")}).scalar():
             fatt.add(n)
     conn.commit()
     return fatt

@@ -120,7 +120,15 @@ paminnelser = Table(
     Column("status", String(12), nullable=False),
     Column("besluttet", DateTime(timezone=True)),
     Column("reason", String(40)),
+    # Delivery of a sent reminder (domain.levering): NULL for planned and cancelled rows.
+    Column("nokkel", String(300)),  # the rung's identity (RP-8), how the dispatcher names it to the stream
+    Column("levering", String(10)),
+    Column("forsok", Integer, nullable=False, server_default="0"),
+    Column("neste_forsok", DateTime(timezone=True)),  # due (or retry) time of the next attempt
+    Column("lease_til", DateTime(timezone=True)),
+    Column("levering_detalj", String(60)),
     Index("ix_paminnelser_forfall_status", "forfall", "status"),
+    Index("ix_paminnelser_levering_neste_forsok", "levering", "neste_forsok"),
     Index("ix_paminnelser_status_forfall", "status", "forfall"),
 )
 
@@ -129,3 +137,76 @@ PROJEKSJONER: dict[str, tuple[Table, ...]] = {
     "tidslinje": (tidslinje,),
     "paminnelser": (paminnelser,),
 }
+
+# Audit log of reads (AUD-1). Not a projection: no event stream holds these rows, so a rebuild never
+# empties it (it is not in PROJEKSJONER). No identity numbers (PRIV-3): an arbeidstaker who reads is
+# recorded by person_id. Written and read by ``service.revisjon``.
+revisjonslogg = Table(
+    "revisjonslogg",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("tidspunkt", DateTime(timezone=True), nullable=False),
+    Column("aktor_id", String(80), nullable=False),
+    Column("rolle", String(12), nullable=False),
+    Column("person_id", String(36)),  # whose case data was shown
+    Column("case_id", String(40), index=True),
+    Column("visning", String(40), nullable=False),  # what was shown
+    Column("grunnlag", String(20), nullable=False),  # the access basis (ACC rule)
+    Column("begrunnelse", String(500)),  # reason given (break-glass)
+    Column("brudd_glass", Boolean, nullable=False),
+    Column("request_id", String(64)),
+    Index("ix_revisjonslogg_person_id_id", "person_id", "id"),
+)
+
+# Who sent each accepted command through the API (AUD-2): the actor of an event in the audit history.
+# Keyed by the stream position of the command's last stored event; no payload, no identity numbers.
+kommandologg = Table(
+    "kommandologg",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("tidspunkt", DateTime(timezone=True), nullable=False),
+    Column("aktor_id", String(80), nullable=False),
+    Column("rolle", String(12), nullable=False),
+    Column("request_id", String(64)),
+    Column("type", String(40), nullable=False),
+    Column("kommando_id", String(80)),  # the command's own id (VAL-4), for a repeat's answer
+    Column("person_id", String(36)),
+    Column("case_id", String(40)),
+    Column("posisjon", BigInteger, nullable=False),
+    Index("ix_kommandologg_person_id_posisjon", "person_id", "posisjon"),
+    Index("ix_kommandologg_type_kommando_id", "type", "kommando_id"),
+)
+
+# ---------------------------------------------------------------- integrity and erasure (issue 7)
+# Not projections: no rebuild touches them. Written by ``service.kjede`` inside the event store's own
+# transaction and by ``service.kryptering``; created by migration 0004, and by the event recorder
+# when it starts on a store the migrations have not reached yet (same definitions, IF NOT EXISTS).
+
+# The hash chain (tamper evidence): one row per stored event in commit order. ``posisjon`` is gapless
+# (1, 2, 3, …) where PostgreSQL notification ids may skip; ``strom_hash`` chains the stream's events
+# by version, ``global_hash`` chains all rows by position. Both are keyed hashes over the stored bytes.
+kjede = Table(
+    "kjede",
+    metadata,
+    Column("posisjon", BigInteger, primary_key=True, autoincrement=False),
+    Column("notification_id", BigInteger, nullable=False),
+    Column("originator_id", String(36), nullable=False),
+    Column("originator_version", Integer, nullable=False),
+    Column("strom_hash", String(64), nullable=False),
+    Column("global_hash", String(64), nullable=False),
+    Index("ix_kjede_notification_id", "notification_id", unique=True),
+    Index("ix_kjede_originator_id_versjon", "originator_id", "originator_version", unique=True),
+)
+
+# Data keys for encryption at rest: one or more per person (``subjekt`` = the stream id), wrapped with
+# the master key. Erasure sets ``innpakket`` to NULL: the person's payloads can no longer be read.
+datanokler = Table(
+    "datanokler",
+    metadata,
+    Column("nokkel_id", String(36), primary_key=True),
+    Column("subjekt", String(36), nullable=False),
+    Column("innpakket", String(120)),  # base64 of nonce + AES-GCM(master, data key); NULL once destroyed
+    Column("opprettet", DateTime(timezone=True), nullable=False),
+    Column("makulert", DateTime(timezone=True)),
+    Index("ix_datanokler_subjekt", "subjekt"),
+)

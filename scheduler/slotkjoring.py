@@ -40,7 +40,7 @@ class JobResult:
     beslutninger: list[Beslutning] = field(default_factory=list)
 
 
-def kjor_slot(app: SlotApp, at: datetime, utsending: Utsending) -> JobResult:
+def kjor_slot(app: SlotApp, at: datetime, utsending: Utsending | None = None) -> JobResult:
     """Decide and record every rung due at slot ``at``; idempotent, errors are per person."""
     res = JobResult()
     for pid in app.kandidater_for_slot(at):
@@ -52,6 +52,8 @@ def kjor_slot(app: SlotApp, at: datetime, utsending: Utsending) -> JobResult:
             continue
         res.updated += len(beslutninger)
         res.beslutninger.extend(beslutninger)
+        if utsending is None:
+            continue  # the dispatcher delivers from the reminders table
         for b in beslutninger:
             if b.status == SENDT:
                 utsending.send(pid, b)

@@ -16,6 +16,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Notificati
 from domain.errors import KonfliktFeil, ValideringsFeil
 from domain.innstillinger import Innstillinger
 from domain.kommandoer import Kommando, les_kommando
+from domain.levering import LEVERT, OPPGITT, Levering
 from domain.paminnelser import Beslutning, Paminnelsesmotor
 from domain.referanse import Referanse
 from domain.sykefravaer import ID_KOMMANDOER, Sykefravaer, person_strom_id
@@ -184,6 +185,64 @@ class SyfoApp(Application[UUID]):
                 continue
             return beslutninger
         return []
+
+    # ---------------------------------------------------------------- delivery (domain.levering)
+
+    def start_levering(
+        self, person_id: UUID, nokler: Sequence[str], eier: str, naa: datetime, lease_til: datetime
+    ) -> dict[str, tuple[set[str], int]]:
+        """Claim sent reminders for one attempt: key -> (channels that already took it, attempt number).
+
+        The claim is an event; a concurrent claim on the same stream loses the version race,
+        reloads and finds the lease taken, so two dispatchers never hold the same reminder.
+        """
+        for forsok in range(MAKS_FORSOK):
+            person = self.person(person_id)
+            fatt = [n for n in nokler if person.start_levering(n, eier, naa, lease_til)]
+            if not fatt:
+                return {}
+            try:
+                self.save(person)
+            except IntegrityError:
+                if forsok == MAKS_FORSOK - 1:
+                    raise
+                _vent_for_nytt_forsok(forsok)
+                continue
+            return {n: (set(person.leveringer[n].levert_kanaler), person.leveringer[n].forsok) for n in fatt}
+        return {}
+
+    def avslutt_leveringer(
+        self,
+        person_id: UUID,
+        utfall: Sequence[tuple[str, Mapping[str, str], set[str], str | None, datetime | None]],
+        naa: datetime,
+    ) -> list[str]:
+        """Record attempts' outcomes in one save: per-channel deliveries, then done, failed or dead letter.
+
+        Each item is (key, channel -> detail for the channels that took it, all the recipient's
+        channels, failure detail, next attempt or None for no more attempts).
+        """
+        for forsok in range(MAKS_FORSOK):
+            person = self.person(person_id)
+            for nokkel, levert, alle_kanaler, feil, neste_forsok in utfall:
+                for kanal, detalj in sorted(levert.items()):
+                    person.levert(nokkel, kanal, detalj, naa)
+                lev = person.levering(nokkel) or Levering()
+                if alle_kanaler <= lev.levert_kanaler:
+                    person.ferdig(nokkel, LEVERT, ",".join(sorted(levert.values())) or "levert", naa)
+                elif neste_forsok is None:
+                    person.ferdig(nokkel, OPPGITT, feil or "oppgitt", naa)
+                else:
+                    person.feilet(nokkel, feil or "feil", naa, neste_forsok)
+            try:
+                self.save(person)
+            except IntegrityError:
+                if forsok == MAKS_FORSOK - 1:
+                    raise
+                _vent_for_nytt_forsok(forsok)
+                continue
+            return [(person.levering(n) or Levering()).status for n, *_ in utfall]
+        raise AssertionError("unreachable")
 
     # ---------------------------------------------------------------- queries
 

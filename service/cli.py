@@ -235,5 +235,239 @@ def rebuild(
     print(f"rebuilt {', '.join(navn)} from {antall} events in {sekunder:.1f} s ({fart:,.0f} events/s)")
 
 
+@app.command()
+def worker(
+    tikk_sekunder: Annotated[
+        float | None, typer.Option("--safety-interval", help="Seconds between safety sweeps (default from settings).")
+    ] = None,
+) -> None:
+    """Run the projections, the slot job and the reminder dispatcher, without the API, until stopped."""
+    import signal
+    import threading
+    from datetime import timedelta
+
+    from service.bakgrunn import Bakgrunn, lag_takt, lag_utsender
+    from service.kanaloppsett import Kanaloppsett
+    from service.kjerne import bygg_kjerne
+    from service.settings import Settings
+
+    settings = Settings()
+    kjerne = bygg_kjerne(settings)
+    kanaler = Kanaloppsett(settings)
+    innhenting = timedelta(days=settings.innhenting_maks_dager)
+    takt = lag_takt(kjerne, lag_utsender(kjerne, settings, kanaler), innhenting)
+    sikkerhet = timedelta(seconds=tikk_sekunder or settings.vekkeklokke_sikkerhet_s)
+    bakgrunn = Bakgrunn(kjerne, takt=takt, sikkerhet=sikkerhet)
+    stopp = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopp.set())
+    signal.signal(signal.SIGINT, lambda *_: stopp.set())
+    bakgrunn.start()
+    print("worker running: projections, slot job, dispatcher", file=sys.stderr, flush=True)
+    try:
+        stopp.wait()
+    finally:
+        bakgrunn.stopp()
+        kanaler.close()
+        kjerne.close()
+
+
+# ---------------------------------------------------------------- integrity, erasure, retention (service.integritet,
+# service.sletting, service.oppbevaring). Output carries ids and counts only (PRIV-3).
+
+
+@app.command()
+def verify(
+    case: Annotated[str | None, typer.Option("--case", help="Only the stream that holds this case.")] = None,
+    som_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
+) -> None:
+    """Re-compute the hash chain over the stored events; exit 1 and name the first broken link if any."""
+    from service.integritet import verifiser
+    from service.kjerne import bygg_kjerne
+    from service.settings import Settings
+    from service.sletting import CaseNotFoundError
+
+    kjerne = bygg_kjerne(Settings())
+    try:
+        rapport = verifiser(kjerne.app, kjerne.engine, case_id=case)
+    except CaseNotFoundError:
+        Console(stderr=True).print(f"--case: no case {case!r}")
+        raise typer.Exit(2) from None
+    finally:
+        kjerne.close()
+    if som_json:
+        print(json.dumps(rapport.som_dict(), indent=2))
+    elif rapport.forste is None:
+        print(f"OK: {rapport.omfang}: {rapport.kjederader} chain rows, {rapport.hendelser} events; head {rapport.hode}")
+    else:
+        b = rapport.forste
+        print(
+            f"BROKEN: {rapport.omfang}: first broken link at position {b.posisjon}, notification {b.notification_id}, "
+            f"stream {b.strom} v{b.versjon}: {b.melding} ({len(rapport.brudd)} broken link(s))"
+        )
+    if not rapport.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def erase(
+    fnr: Annotated[str, typer.Option("--fnr", help="The person's fødselsnummer; '-' reads it from standard input.")],
+) -> None:
+    """Erase a person (GDPR art. 17): destroy their data key, purge the read models, record the erasure."""
+    from domain.oppbevaring import BevaringspaleggError
+    from service.kjerne import bygg_kjerne
+    from service.settings import Settings
+    from service.sletting import PersonNotFoundError, slett_fnr
+
+    if fnr == "-":
+        fnr = sys.stdin.readline().strip()
+    kjerne = bygg_kjerne(Settings())
+    try:
+        res = slett_fnr(kjerne, fnr)
+    except PersonNotFoundError:
+        print("nothing stored for that person")
+        return
+    except BevaringspaleggError as e:
+        Console(stderr=True).print(f"refused: {e}")
+        raise typer.Exit(1) from None
+    finally:
+        kjerne.close()
+    hva = "erased" if res.registrert else "already erased"
+    print(f"{hva}: stream {res.person_id}, {len(res.case_ids)} case(s), {res.nokler_makulert} key(s) destroyed")
+    if res.ukrypterte:
+        print(f"warning: {res.ukrypterte} event(s) of the stream were stored unencrypted and stay readable")
+
+
+@app.command()
+def retention(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count what would be erased; erase nothing.")] = False,
+    today: Annotated[str | None, typer.Option("--today", help="Run as of this date (YYYY-MM-DD), not today.")] = None,
+) -> None:
+    """Erase the people whose case data is past the retention period; print the counts."""
+    from datetime import datetime
+
+    from domain.kalender import OSLO
+    from service.kjerne import bygg_kjerne
+    from service.oppbevaring import kjor_oppbevaring
+    from service.settings import Settings
+
+    try:
+        idag = date.fromisoformat(today) if today else datetime.now(OSLO).date()
+    except ValueError:
+        Console(stderr=True).print("--today: expected a date YYYY-MM-DD")
+        raise typer.Exit(2) from None
+    settings = Settings()
+    kjerne = bygg_kjerne(settings)
+    try:
+        r = kjor_oppbevaring(kjerne, idag, ar=settings.oppbevaring_saksdata_ar, torrkjoring=dry_run)
+    finally:
+        kjerne.close()
+    verb = "would erase" if dry_run else "erased"
+    print(
+        f"retention as of {r.idag} ({r.ar} years): considered {r.vurdert}, {verb} {r.slettet_personer} person(s) "
+        f"with {r.slettet_saker} case(s), kept {r.holdt_tilbake} under legal hold, {r.feilet} failed"
+    )
+    if r.feilet:
+        raise typer.Exit(1)
+
+
+@app.command("legal-hold")
+def legal_hold(
+    case: Annotated[str, typer.Option("--case", help="The case to hold or release.")],
+    pa: Annotated[bool, typer.Option("--on/--off", help="Put the case under a legal hold, or lift it.")],
+) -> None:
+    """Put a case under a legal hold (nothing of the person is erased while it lasts), or lift it."""
+    from domain.errors import DomainError
+    from service.kjerne import bygg_kjerne
+    from service.settings import Settings
+    from service.sletting import CaseNotFoundError, sett_bevaringspalegg
+
+    kjerne = bygg_kjerne(Settings())
+    try:
+        endret = sett_bevaringspalegg(kjerne, case, pa=pa)
+    except (CaseNotFoundError, DomainError):
+        Console(stderr=True).print(f"--case: no case {case!r}")
+        raise typer.Exit(2) from None
+    finally:
+        kjerne.close()
+    tilstand = "on" if pa else "off"
+    print(f"legal hold {tilstand} for case {case}" + ("" if endret else " (unchanged)"))
+
+
 def main() -> None:
     app()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Seed 50 synthetic cases and the web pages' demo cases (dated around today) first if the store is "
+            "empty, and turn on the local-only demo login (SYFO_DEMO_LOGIN).",
+        ),
+    ] = False,
+    scheduler: Annotated[
+        bool, typer.Option("--scheduler/--no-scheduler", help="Also run the slot job and the dispatcher here.")
+    ] = True,
+) -> None:
+    """Run the HTTP API with the projections (and the reminder scheduler) in this process, until stopped."""
+    from datetime import UTC, datetime, timedelta
+
+    import uvicorn
+
+    from service.api.app import lag_api
+    from service.api.observability import konfigurer_logging
+    from service.bakgrunn import Bakgrunn, lag_takt, lag_utsender
+    from service.kanaloppsett import Kanaloppsett
+    from service.kjerne import bygg_kjerne
+    from service.settings import Settings
+
+    konfigurer_logging()
+    settings = Settings()
+    if demo:
+        settings = settings.model_copy(update={"demo_login": True})  # issue 6: the local "log in as" page
+    kjerne = bygg_kjerne(settings)
+    kanaler = Kanaloppsett(settings) if scheduler else None
+    try:
+        if demo and kjerne.app.siste_posisjon() == 0:
+            from domain.kalender import oslo_dato
+            from service.seed import seed
+            from service.web.demodata import legg_inn
+
+            resultat = seed(kjerne.app, 50, 1)
+            lagt_inn = legg_inn(kjerne.app, oslo_dato(datetime.now(UTC)))  # issue 6: cases dated around today
+            print(f"demo: seeded {resultat.cases} cases, {lagt_inn} demo commands", file=sys.stderr, flush=True)
+        kjerne.oppdaterer.fang_opp()
+        takt = lag_takt(kjerne, lag_utsender(kjerne, settings, kanaler)) if kanaler is not None else None
+        sikkerhet = timedelta(seconds=settings.vekkeklokke_sikkerhet_s)
+        bakgrunn = Bakgrunn(kjerne, takt=takt, sikkerhet=sikkerhet)
+        bakgrunn.start()
+        try:
+            uvicorn.run(lag_api(kjerne, bakgrunn, settings=settings), host=host, port=port, access_log=False)
+        finally:
+            bakgrunn.stopp()
+    finally:
+        if kanaler is not None:
+            kanaler.close()
+        kjerne.close()
+
+
+@app.command()
+def token(
+    sub: Annotated[str, typer.Option("--sub", help="Subject: the fnr for AT, else the caller's id.")],
+    role: Annotated[str, typer.Option("--role", help="AT, NL, HR, SYKMELDER, NAV, TV, VO, BHT, AUDITOR or SYSTEM.")],
+    ttl: Annotated[int | None, typer.Option("--ttl", min=1, help="Seconds until it expires.")] = None,
+) -> None:
+    """Mint a bearer token for local use, signed with SYFO_JWT_KEY."""
+    from service.api.auth import lag_token
+    from service.settings import Settings
+    from service.tilgang import Rolle
+
+    if role not in Rolle.__members__:
+        Console(stderr=True).print(f"--role: unknown role {role!r}; known: {', '.join(Rolle)}")
+        raise typer.Exit(2)
+    settings = Settings()
+    print(lag_token(settings.jwt_key.get_secret_value(), sub, role, ttl or settings.jwt_ttl_s))

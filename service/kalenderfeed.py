@@ -18,9 +18,10 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from icalendar import Calendar, Event
+from sqlalchemy import Connection, func, select
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -124,3 +125,73 @@ def sjekk_feed_token(secret: bytes, mottaker_id: str, token: str) -> bool:
     forventet = lag_feed_token(secret, mottaker_id).encode("ascii")
     # compare_digest refuses non-ASCII str, so compare bytes: a junk token is just wrong.
     return hmac.compare_digest(forventet, token.encode("utf-8"))
+
+
+def oppforinger_for_leder(conn: Connection, leder_id: str, lenke: str) -> list[Kalenderoppforing]:
+    """The feed of a nærmeste leder: open deadlines and called meetings of the cases they lead now.
+
+    UIDs are the case and milestone (or the meeting's id), so a moved date updates the same event.
+    SEQUENCE is the person stream's version, which grows with every change to the case, so a
+    calendar client always takes the newer copy (RFC 5545 3.8.7.4). Titles are neutral (RP-10).
+    """
+    from projections.sporringer import aware
+    from projections.tabeller import milepeler, saker, tidslinje
+
+    s = saker.c
+    rader = conn.execute(select(s.case_id, s.person_id, s.versjon).where(s.leder_id == leder_id)).all()
+    if not rader:
+        return []
+    versjon = {r.case_id: int(r.versjon) for r in rader}
+    case_ids = list(versjon)
+    endret = {
+        r.person_id: aware(r.siste)
+        for r in conn.execute(
+            select(tidslinje.c.person_id, func.max(tidslinje.c.registrert).label("siste"))
+            .where(tidslinje.c.person_id.in_([r.person_id for r in rader]))
+            .group_by(tidslinje.c.person_id)
+        )
+    }
+    person = {r.case_id: r.person_id for r in rader}
+    ut: list[Kalenderoppforing] = []
+    m = milepeler.c
+    for r in conn.execute(
+        select(m.case_id, m.kind, m.due).where(
+            m.case_id.in_(case_ids), m.due.is_not(None), m.status.in_(["pending", "overdue"])
+        )
+    ):
+        ut.append(
+            Kalenderoppforing(
+                uid=f"{r.case_id}-{r.kind}",
+                tittel=f"Frist: {r.kind.replace('_', ' ')}",
+                start=r.due,
+                sekvens=versjon[r.case_id],
+                beskrivelse_lenke=lenke,
+                endret=endret[person[r.case_id]],
+            )
+        )
+    t = tidslinje.c
+    moter: dict[str, tuple[str, dict[str, Any]]] = {}
+    avlyst: set[str] = set()
+    for r in conn.execute(
+        select(t.case_id, t.hendelse, t.data)
+        .where(t.person_id.in_(set(person.values())), t.hendelse.in_(["dialogmote_innkalt", "dialogmote_avlyst"]))
+        .order_by(t.person_id, t.versjon)
+    ):
+        if r.hendelse == "dialogmote_avlyst":  # names the meeting only, not the case
+            avlyst.add(r.data["id"])
+        elif r.case_id in versjon:
+            moter[r.data["id"]] = (r.case_id, r.data)
+    for mote_id, (case_id, data) in sorted(moter.items()):
+        if mote_id in avlyst:
+            continue
+        ut.append(
+            Kalenderoppforing(
+                uid=f"mote-{hashlib.sha256(mote_id.encode()).hexdigest()[:24]}",
+                tittel="Dialogmøte",
+                start=datetime.fromisoformat(data["tidspunkt"]),
+                sekvens=versjon[case_id],
+                beskrivelse_lenke=lenke,
+                endret=endret[person[case_id]],
+            )
+        )
+    return ut

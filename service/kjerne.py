@@ -44,10 +44,14 @@ class Kjerne:
 
 
 def bygg_kjerne(settings: Settings) -> Kjerne:
-    """From settings: migrate the read models, then wire the application and the runner."""
+    """From settings: migrate the read models, then wire the application and the runner.
+
+    Several processes may start at once on one PostgreSQL (API and workers); both steps take an
+    advisory lock there, so concurrent first starts do not trip over each other's table creation.
+    """
     engine = lesemodell_engine(settings)
-    oppgrader(engine)
-    app = lag_app(settings)
+    oppgrader(engine)  # under its own advisory lock on PostgreSQL
+    app = lag_app(settings)  # likewise (service.wiring)
     return Kjerne(app, engine, Oppdaterer(app, engine))
 
 

@@ -33,6 +33,24 @@ class Settings(BaseSettings):
     pool_size: int = Field(default=5, ge=1)
     max_overflow: int = Field(default=10, ge=0)
 
+    # Reminder delivery (service.kanaloppsett). ``kanaler`` maps a recipient id, or ``rolle:<ROLE>``
+    # for everyone in a role, to channels: [{"type": "webhook", "url": ...}, {"type": "epost",
+    # "adresse": ...}]. Every recipient also has the in-app inbox.
+    kanaler: dict[str, list[dict[str, str]]] = Field(default_factory=dict)
+    webhook_secret: SecretStr = SecretStr("whsec_c3lmby1kZXYtd2ViaG9vay1zZWNyZXQ=")
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_avsender: str = "Sykefraværsoppfølging <ikke-svar@syfo.invalid>"
+    lenke: str = "http://localhost:8000/"
+    levering_maks_forsok: int = Field(default=8, ge=1)
+    levering_lease_s: float = Field(default=60.0, gt=0)  # a dead dispatcher's claims run out after this
+    levering_basis_s: float = Field(default=30.0, gt=0)
+    levering_tak_s: float = Field(default=3600.0, gt=0)
+    vekkeklokke_sikkerhet_s: float = Field(default=30.0, gt=0)
+    innhenting_maks_dager: int = Field(default=14, ge=0)  # slots missed longer ago are not run after a restart
+
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "syfo.db"
@@ -40,3 +58,30 @@ class Settings(BaseSettings):
     def innstillinger(self) -> Innstillinger:
         """The rules' configuration (CFG). Defaults only, until the service exposes knobs."""
         return Innstillinger()
+
+    # The HTTP API (``syfo serve``, ``service.api``). ``jwt_key`` signs and checks the bearer tokens
+    # (HS256): production must set SYFO_JWT_KEY. ``api_read_wait_s`` bounds a read-your-writes wait
+    # (``min_position``); ``api_max_body_bytes`` caps a request body (413); ``api_max_future_s`` is how
+    # far ahead of the server's clock a command's ``at`` may lie.
+    jwt_key: SecretStr = SecretStr("syfo-dev-jwt-key-for-local-runs-only-0123456789")
+    jwt_ttl_s: int = Field(default=3600, ge=1)
+    api_max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    api_read_wait_s: float = Field(default=5.0, gt=0)
+    api_max_future_s: int = Field(default=300, ge=0)
+    api_max_batch: int = Field(default=100, ge=1)
+
+    # Integrity, encryption at rest, erasure and retention (service.kjede, service.kryptering,
+    # service.sletting, service.oppbevaring). ``master_nokkel`` wraps the per-person data keys and keys
+    # the hash chain: production must set SYFO_MASTER_NOKKEL to a secret of at least 32 random bytes and
+    # keep it (a new one can neither read the stored payloads nor verify the chain). ``kryptering`` and
+    # ``hashkjede`` exist for benchmarks: with either off, new events are stored in clear text or left
+    # out of the chain (`syfo verify` then names them). ``oppbevaring_saksdata_ar``: years case data is
+    # kept after the person's last case closed (domain.oppbevaring); the leader's access is ACC-2's.
+    master_nokkel: SecretStr = SecretStr("syfo-dev-master-key-for-local-runs-only-0123456789")
+    kryptering: bool = True
+    hashkjede: bool = True
+    oppbevaring_saksdata_ar: int = Field(default=3, ge=1)
+
+    # The web pages (service.web). ``demo_login`` shows a local-only "log in as" page for demo data
+    # (requests from loopback addresses only); ``syfo serve --demo`` turns it on. Never in production.
+    demo_login: bool = False

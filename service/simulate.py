@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 from domain.errors import DomainError, UgyldigKommandoError
 from domain.innstillinger import Innstillinger
 from domain.kalender import OSLO
 from domain.kommandoer import Kommando, les_instant
-from domain.paminnelser import Beslutning
 from projections.sporringer import paminnelser_pa, saker_pa
-from scheduler.slotkjoring import kjor_slot
+from scheduler.kanal import Leveringsresultat, Melding, Utfall
+from scheduler.takt import EN_MIKRO, Takt
+from scheduler.utsender import Utsender
 from service.kjerne import Kjerne, kjerne_pa_fil
 
 
@@ -37,12 +37,14 @@ class ScenarioFeil(Exception):
 
 @dataclass
 class Opptaker:
-    """The recording delivery channel."""
+    """The recording delivery channel: takes every message, in the order the dispatcher sends them."""
 
-    sendt: list[tuple[UUID, Beslutning]] = field(default_factory=list)
+    navn: str = "opptak"
+    sendt: list[tuple[Melding, str]] = field(default_factory=list)
 
-    def send(self, person_id: UUID, beslutning: Beslutning) -> None:
-        self.sendt.append((person_id, beslutning))
+    def send(self, melding: Melding, adresse: str) -> Leveringsresultat:
+        self.sendt.append((melding, adresse))
+        return Leveringsresultat(Utfall.LEVERT, "opptak")
 
 
 @dataclass
@@ -118,17 +120,26 @@ def kjor_scenario(
             raise ScenarioFeil(nr, e.felt, e.melding) from None
     lest.sort(key=lambda x: (x[1], x[0]))  # T-8: `at` order, then file order
 
-    kal = inn.kalender
     opptaker = Opptaker()
     avvist: list[dict[str, Any]] = []
     linjer: list[str] = []
     slutt = datetime.combine(until + timedelta(days=1), time(0), OSLO) - timedelta(microseconds=1)
     lest = [x for x in lest if x[1] <= slutt]  # the service cannot know what arrives after `until`
-    klokke = lest[0][1] - timedelta(microseconds=1) if lest else datetime.combine(until, time(0), OSLO)
+    start = lest[0][1] if lest else datetime.combine(until, time(0), OSLO)
+    # The real scheduler tick with a virtual clock: slots due by the clock run first (T-8: a slot at
+    # t runs before a command at t), then the dispatcher delivers to the recording channel.
+    utsender = Utsender(app, kjerne.engine, lambda _rolle, mottaker: [(opptaker, mottaker)], eier="simulate")
+    takt = Takt(
+        kjerne,
+        kjerne.engine,
+        utsender,
+        kjerne.oppdaterer.fang_opp,
+        inn.kalender,
+        start - EN_MIKRO,
+        virtuell_klokke=True,
+    )
     for nr, at, k, typ in lest:
-        for slot in kal.slots_mellom(klokke, at):  # T-8: a slot at t runs before a command at t
-            kjor_slot(kjerne, slot, opptaker)
-        klokke = max(klokke, at)
+        takt.tikk(at)
         if isinstance(k, Kommando):
             try:
                 app.behandle(k)
@@ -139,8 +150,7 @@ def kjor_scenario(
         linje = f"step {nr}: {typ} rejected by {k.regel}" + (f" ({k.felt})" if k.felt else "") + f": {k.melding}"
         linjer.append(linje)
         varsle(linje)
-    for slot in kal.slots_mellom(klokke, slutt):
-        kjor_slot(kjerne, slot, opptaker)
+    takt.tikk(slutt)
 
     kjerne.oppdaterer.fang_opp()
     with kjerne.engine.connect() as conn:  # the answer comes from the read models, as the API's does

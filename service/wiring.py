@@ -24,12 +24,15 @@ Accepted URLs:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
 from service.application import SyfoApp
+from service.kjede import integritet_env, koble
 
 if TYPE_CHECKING:
     from service.settings import Settings
@@ -107,12 +110,52 @@ def lag_app(settings: Settings) -> SyfoApp:
     # Application.construct_env merges os.environ under our values, and eventsourcing looks up
     # "SYFO_<KEY>" before "<KEY>"; prefixing ours keeps a stray SYFO_* variable from winning.
     prefix = SyfoApp.name.upper() + "_"
-    env = {prefix + k: v for k, v in eventsourcing_env(settings).items()}
-    return SyfoApp(
-        env,
-        innstillinger=settings.innstillinger(),
-        id_nokkel=settings.id_nokkel.get_secret_value().encode(),
-    )
+    es_env = eventsourcing_env(settings)
+    # Encryption at rest and the hash chain (service.kryptering, service.kjede): a mapper and a
+    # recorder of our own, given their keys once the application exists.
+    es_env |= integritet_env(es_env["PERSISTENCE_MODULE"])
+    env = {prefix + k: v for k, v in es_env.items()}
+    with _oppstartslaas(es_env):
+        app = SyfoApp(
+            env,
+            innstillinger=settings.innstillinger(),
+            id_nokkel=settings.id_nokkel.get_secret_value().encode(),
+        )
+        koble(
+            app,
+            settings.master_nokkel.get_secret_value().encode(),
+            krypter=settings.kryptering,
+            kjede_pa=settings.hashkjede,
+        )
+    return app
+
+
+OPPSTARTSLAAS = 0x5F0_0002
+
+
+@contextmanager
+def _oppstartslaas(env: dict[str, str]) -> Iterator[None]:
+    """Several processes may start at once on one PostgreSQL (API and workers). eventsourcing creates
+    its tables with ``CREATE TABLE IF NOT EXISTS``, which PostgreSQL can refuse when two sessions run
+    it at the same moment ("tuple concurrently updated"), so construction runs under an advisory lock."""
+    if env["PERSISTENCE_MODULE"] != "eventsourcing.postgres":
+        yield
+        return
+    import psycopg
+
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None,
+        autocommit=True,
+    ) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (OPPSTARTSLAAS,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (OPPSTARTSLAAS,))
 
 
 def _sqlite_env(path: str) -> dict[str, str]:

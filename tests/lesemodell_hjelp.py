@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from projections.tabeller import metadata, posisjoner
+from projections.tabeller import PROJEKSJONER
 
 
 def _naturlig(v: Any) -> Any:
@@ -17,12 +17,10 @@ def _naturlig(v: Any) -> Any:
 
 
 def tabeller(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every read-model row, in primary-key order, with instants compared as UTC instants."""
+    """Every row of the projections' tables, in primary-key order, with instants compared as UTC instants."""
     ut = {}
     with engine.connect() as conn:
-        for t in metadata.sorted_tables:
-            if t is posisjoner:
-                continue
+        for t in (t for navn in PROJEKSJONER for t in PROJEKSJONER[navn]):
             rader = conn.execute(select(t).order_by(*t.primary_key.columns)).all()
             ut[t.name] = [tuple(_naturlig(v) for v in r) for r in rader]
     return ut

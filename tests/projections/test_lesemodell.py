@@ -178,7 +178,13 @@ def test_rows_and_position_are_written_in_one_transaction(kjerne: Kjerne, monkey
 
 
 def test_a_runner_that_lost_the_race_rolls_back(kjerne: Kjerne) -> None:
-    """Compare-and-set on the position: a batch computed from a stale position is not committed."""
+    """Compare-and-set on the position: a batch computed from a stale position is not committed.
+
+    On SQLite the race is possible (reads take no lock); on PostgreSQL the position row is locked
+    for the batch, so the second runner waits instead (next test).
+    """
+    if kjerne.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL serialises the runners on the position row (see the next test)")
     app = kjerne.app
     app.behandle(app.les(sykmelding(1)))
     o = kjerne.oppdaterer
@@ -196,6 +202,69 @@ def test_a_runner_that_lost_the_race_rolls_back(kjerne: Kjerne) -> None:
 
     assert o.posisjon("saker") == app.siste_posisjon()
     assert len(tabeller(kjerne.engine)["saker"]) == 1
+
+
+def test_a_second_runner_waits_for_the_first_and_applies_nothing_twice(kjerne: Kjerne) -> None:
+    """PostgreSQL: the batch holds the position rows (FOR UPDATE); a concurrent runner blocks, then
+    finds the batch done and applies nothing."""
+    if kjerne.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer; the compare-and-set covers it (previous test)")
+    import threading
+
+    app = kjerne.app
+    app.behandle(app.les(sykmelding(1)))
+    o = kjerne.oppdaterer
+    inne, slipp = threading.Event(), threading.Event()
+    ekte = o.kilde.notifikasjoner
+    batcher: list[tuple[str, int, int]] = []
+    o.ved_batch = lambda _c, navn, fra, til: batcher.extend((n, fra, til) for n in navn)
+
+    def treg(start: int, antall: int) -> Any:
+        inne.set()
+        slipp.wait(10)
+        return ekte(start, antall)
+
+    o.kilde.notifikasjoner = treg  # type: ignore[method-assign]
+    forste = threading.Thread(target=o.kjor_batch)
+    forste.start()
+    assert inne.wait(10)
+    o.kilde.notifikasjoner = ekte  # type: ignore[method-assign]
+    andre_svar: list[int] = []
+    andre = threading.Thread(target=lambda: andre_svar.append(o.fang_opp()))
+    andre.start()
+    andre.join(0.5)
+    assert andre.is_alive()  # blocked on the position rows
+    slipp.set()
+    forste.join(10)
+    andre.join(10)
+
+    assert andre_svar == [0]
+    siste = app.siste_posisjon()
+    assert sorted(batcher) == sorted((n, 0, siste) for n in ALLE)  # each projection's batch once
+
+
+def test_a_participant_listed_twice_does_not_stop_the_projections(kjerne: Kjerne) -> None:
+    """RP-8: one recipient, one reminder; before, two rows with one id stopped every read model."""
+    app = kjerne.app
+    app.behandle(app.les(sykmelding(1)))
+    app.behandle(
+        app.les(
+            {
+                "at": "2025-01-20T07:30:00+01:00",
+                "type": "dialogmote_innkalt",
+                "id": "M1",
+                "fnr": "P-1",
+                "orgnr": "ORG-1",
+                "mote": 1,
+                "tidspunkt": "2025-02-03T10:00:00+01:00",
+                "deltakere": [{"rolle": "TV", "id": "tv-1"}, {"rolle": "TV", "id": "tv-1"}],
+            }
+        )
+    )
+
+    assert kjerne.oppdaterer.fang_opp() == app.siste_posisjon()
+    ider = [r[0] for r in tabeller(kjerne.engine)["paminnelser"]]
+    assert len(ider) == len(set(ider))
 
 
 def test_events_no_projection_uses_still_advance_the_position(kjerne: Kjerne) -> None:

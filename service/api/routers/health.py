@@ -1,0 +1,76 @@
+"""Liveness, readiness (database, projection lag, runner heartbeat) and Prometheus metrics."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from projections import lister
+from service.api import schemas
+from service.api.deps import Tjenester, TjenesterDep
+from service.api.problems import PROBLEM_MEDIA, dokumentert, problem_body
+
+router = APIRouter(tags=["drift"])
+
+HJERTESLAG_MAKS_S = 30.0  # a runner that has not finished a pass for this long is stuck
+
+
+def _maal(t: Tjenester) -> dict[str, Any]:
+    """Database reachable, projection lag, runner heartbeat; also feeds the gauges."""
+    sjekker: dict[str, Any] = {}
+    try:
+        with t.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+            laveste = lister.laveste_posisjon(conn)
+        siste = t.app.siste_posisjon()
+        sjekker["database"] = "ok"
+        sjekker["projection_lag"] = max(0, siste - laveste)
+        t.metrikker.etterslep.set(sjekker["projection_lag"])
+    except Exception as e:
+        sjekker["database"] = f"unreachable ({type(e).__name__})"
+    if t.bakgrunn is None:
+        sjekker["runner"] = "not in this process"
+        t.metrikker.hjerteslag.set(-1)
+    else:
+        slag = t.bakgrunn.projeksjon_hjerteslag
+        alder = time.monotonic() - slag if slag else None
+        sjekker["runner_heartbeat_age_s"] = round(alder, 3) if alder is not None else None
+        sjekker["runner"] = "ok" if alder is not None and alder < HJERTESLAG_MAKS_S else "stale"
+        t.metrikker.hjerteslag.set(alder if alder is not None else -1)
+    return sjekker
+
+
+@router.get("/health/live", response_model=schemas.Helse, summary="The process answers")
+def live() -> Any:
+    return {"status": "ok", "checks": {}}
+
+
+@router.get(
+    "/health/ready",
+    response_model=schemas.Helse,
+    summary="Ready: database reachable and the projection runner alive",
+    description="503 (problem details with the checks) when the database cannot be reached or the runner is stuck.",
+    responses=dokumentert(503),
+)
+def ready(request: Request, t: TjenesterDep) -> Any:
+    sjekker = _maal(t)
+    if sjekker["database"] != "ok" or sjekker["runner"] == "stale":
+        body = problem_body(request.scope, 503, "not ready", slug="not-ready", ekstra={"checks": sjekker})
+        return JSONResponse(body, status_code=503, media_type=PROBLEM_MEDIA)
+    return {"status": "ok", "checks": sjekker}
+
+
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}, "description": "metrics"}},
+)
+def metrics(t: TjenesterDep) -> Response:
+    _maal(t)
+    return Response(generate_latest(t.metrikker.registry), media_type=CONTENT_TYPE_LATEST)

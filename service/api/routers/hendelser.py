@@ -1,0 +1,139 @@
+"""``POST /api/v1/hendelser``: the command vocabulary of scenarios.md, one command or a batch."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from domain.errors import DomainError, UgyldigKommandoError
+from domain.kommandoer import SKJEMA
+from service.api import kommandoskjema, schemas
+from service.api.deps import BrukerDep, Tjenester, TjenesterDep
+from service.api.observability import logger
+from service.api.problems import ApiFeil, dokumentert, domenefeil, problem_body, ulesbar
+from service.api.writes import les, les_json, utfor
+from service.tilgang import Bruker, kan_skrive
+
+router = APIRouter(prefix="/api/v1/hendelser", tags=["hendelser"])
+
+
+async def kropp(request: Request) -> bytes:
+    """The raw body; its size is capped by the middleware (413)."""
+    return await request.body()
+
+
+KroppDep = Annotated[bytes, Depends(kropp)]
+
+
+def _skriver(b: Bruker) -> None:
+    if not kan_skrive(b):
+        raise ApiFeil(403, f"role {b.rolle.value} cannot send commands", rule="ACC-1")
+
+
+def _refusert(t: Tjenester, data: Any, e: Exception) -> None:
+    typ = data.get("type") if isinstance(data, dict) else None
+    kjent = typ if isinstance(typ, str) and typ in SKJEMA else "unknown"  # no free text in labels
+    t.metrikker.kommandoer.labels(kjent, "refused").inc()
+    regel = getattr(e, "regel", "VAL-9")
+    logger().info("command_refused", rule=regel, field=getattr(e, "felt", None))
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=schemas.Kvittering,
+    summary="Send one command",
+    description=(
+        "One command of the vocabulary in scenarios.md. `at` defaults to the server's clock and may lie at "
+        "most 5 minutes ahead of it (T-7). Identity numbers are always validated (VAL-3). A case-bound "
+        "command may name its case by `case_id` instead of `fnr` + `orgnr`. 201: stored; 200: the same id "
+        "command was already stored (VAL-4), nothing new is stored and the first answer is repeated. "
+        "Refused commands store nothing (VAL-9). Only SYSTEM (integrations) may send commands."
+    ),
+    responses={
+        200: {"model": schemas.Kvittering, "description": "a repeat (VAL-4): nothing stored"},
+        **dokumentert(400, 401, 403, 409, 413, 422, 500),
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": kommandoskjema.kommando_body_skjema(),
+                    "examples": kommandoskjema.KOMMANDO_EKSEMPLER,
+                }
+            },
+        }
+    },
+)
+def send_hendelse(request: Request, response: Response, t: TjenesterDep, b: BrukerDep, body: KroppDep) -> Any:
+    _skriver(b)
+    data = None
+    try:
+        data = les_json(body)
+        k = les(t, data)
+        r = utfor(t, b, k, request.state.request_id)
+    except (DomainError, UgyldigKommandoError) as e:
+        _refusert(t, data, e)
+        raise
+    response.status_code = r.status
+    return r.json()
+
+
+@router.post(
+    "/batch",
+    response_model=schemas.Batchkvittering,
+    summary="Send several commands in order",
+    description=(
+        "Every command is read and validated first: if one cannot be read or breaks a VAL rule, the whole "
+        "batch is refused and nothing is stored (the problem's `field` starts with the item's index, "
+        "`[3].fnr`). Then the commands are applied in order; one the domain refuses (VAL-4, VAL-5, VAL-8) "
+        "is reported in its result and stores nothing, and the rest go on. Not atomic across commands."
+    ),
+    responses=dokumentert(400, 401, 403, 413, 422, 500),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": 100,
+                        "items": kommandoskjema.kommando_body_skjema(),
+                    }
+                }
+            },
+        }
+    },
+)
+def send_batch(request: Request, t: TjenesterDep, b: BrukerDep, body: KroppDep) -> Any:
+    _skriver(b)
+    data = les_json(body)
+    if not isinstance(data, list) or not data:
+        raise ApiFeil(400, "expected a non-empty array of commands", rule="VAL-9", field="$")
+    if len(data) > t.settings.api_max_batch:
+        raise ApiFeil(400, f"at most {t.settings.api_max_batch} commands per batch", rule="VAL-9", field="$")
+    kommandoer = []
+    for i, d in enumerate(data):
+        try:
+            kommandoer.append(les(t, d))
+        except (DomainError, UgyldigKommandoError) as e:
+            _refusert(t, d, e)
+            feil = domenefeil(e) if isinstance(e, DomainError) else ulesbar(e)
+            feil.field = f"[{i}].{feil.field or '$'}"
+            raise feil from None
+    resultater: list[dict[str, Any]] = []
+    for i, k in enumerate(kommandoer):
+        try:
+            r = utfor(t, b, k, request.state.request_id)
+        except (DomainError, UgyldigKommandoError) as e:
+            _refusert(t, data[i], e)
+            feil = domenefeil(e) if isinstance(e, DomainError) else ulesbar(e)
+            problem = problem_body(request.scope, feil.status, feil.detail, rule=feil.rule, field=feil.field)
+            resultater.append({"index": i, "status": feil.status, "problem": problem})
+            continue
+        resultater.append({"index": i, "status": r.status, **r.json(), "problem": None})
+    posisjoner = [r["position"] for r in resultater if r.get("position") is not None]
+    return {"results": resultater, "position": max(posisjoner, default=None)}

@@ -1,0 +1,189 @@
+"""Erasure of a person (GDPR art. 17) and legal holds on cases, for `syfo erase`, `syfo legal-hold`,
+the retention job (``service.oppbevaring``) and the API's SYSTEM endpoints.
+
+An erasure, in this order:
+
+1. records ``PersonopplysningerSlettet`` in the person's stream (the domain refuses while a case is
+   under a legal hold). The event names the erased cases and holds no personal data, so it is
+   stored under the service's key and stays readable (AUD-2: the fact of the erasure is kept);
+2. destroys the person's data keys (``service.kryptering``) in the same transaction, under the
+   store's write lock (``service.kjede``): every earlier payload of the stream becomes unreadable and
+   reads back as a placeholder, and no write can come between the two. The hash chain still
+   verifies: it covers the stored ciphertext;
+3. brings the read models up to date: the stream now yields no case, milestone or reminder rows and
+   a timeline of placeholders, so every row with the person's data is gone and no pending reminder
+   is left to send (the dispatcher reads the reminders table).
+
+Events stored in clear text before encryption was turned on cannot be shredded; the result counts
+them (``ukrypterte``) and the log says so. Re-encrypting such a store is a separate, one-off job.
+
+Writes racing the erasure on the same stream lose the version race and are retried against the
+erased stream; a later write that used the destroyed key from another process's cache is refused in
+its own transaction and retried under a fresh key (``NokkelSlettetFeil``). Logs carry ids and counts
+only (PRIV-3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import structlog
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+from sqlalchemy import select
+
+from domain.oppbevaring import GRUNN_ANMODNING
+from domain.sykefravaer import Sykefravaer
+from projections.tabeller import saker
+from service.kryptering import Nokkellager, PersonMapper, nokkel_id
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from service.application import SyfoApp
+    from service.kjerne import Kjerne
+
+log = structlog.get_logger(__name__)
+MAKS_FORSOK = 10
+
+
+class PersonNotFoundError(LookupError):
+    """No stream for this person (never stored, or an unknown id)."""
+
+
+class CaseNotFoundError(LookupError):
+    """No case with this id in the read models, nor among the erased ones."""
+
+
+@dataclass(frozen=True)
+class Sletting:
+    """What an erasure did. ``registrert`` False: the stream was already erased (nothing new to record)."""
+
+    person_id: UUID
+    registrert: bool
+    case_ids: tuple[str, ...]
+    nokler_makulert: int
+    posisjon: int | None
+    ukrypterte: int = 0  # the person's events stored in clear text (before encryption was on): still readable
+
+    def som_dict(self) -> dict[str, Any]:
+        return {
+            "person_id": str(self.person_id),
+            "recorded": self.registrert,
+            "case_ids": list(self.case_ids),
+            "keys_destroyed": self.nokler_makulert,
+            "position": self.posisjon,
+            "unencrypted_events": self.ukrypterte,
+        }
+
+
+def slett_fnr(kjerne: Kjerne, fnr: str, *, grunn: str = GRUNN_ANMODNING, naa: datetime | None = None) -> Sletting:
+    """Erase the person with this fødselsnummer (`syfo erase --fnr`, the API's SYSTEM endpoint)."""
+    return slett_person(kjerne, kjerne.app.person_for_fnr(fnr), grunn=grunn, naa=naa)
+
+
+def slett_person(
+    kjerne: Kjerne, person_id: UUID, *, grunn: str = GRUNN_ANMODNING, naa: datetime | None = None
+) -> Sletting:
+    """Erase one person stream; see the module docstring. Raises ``BevaringspaleggError`` (a
+    ``KonfliktFeil``, HTTP 409) under a legal hold and ``PersonNotFoundError`` for an unknown stream."""
+    app = kjerne.app
+    lager = nokkellager(app)
+    naa = naa or datetime.now(UTC)
+    posisjon: int | None = None
+    registrert = False
+    case_ids: tuple[str, ...] = ()
+    makulert = 0
+    for forsok in range(MAKS_FORSOK):
+        person = _person(app, person_id)
+        if not person.slett(grunn, app.innstillinger, naa):
+            break
+        makulert = lager.antall_levende(person_id)  # destroyed in the transaction that stores the erasure
+        try:
+            opptak = app.save(person)[-1]
+        except IntegrityError:
+            if forsok == MAKS_FORSOK - 1:
+                raise
+            continue
+        assert isinstance(opptak.domain_event, Sykefravaer.PersonopplysningerSlettet)
+        registrert, posisjon, case_ids = True, opptak.notification.id, tuple(opptak.domain_event.case_ids)
+        break
+    if not registrert:
+        makulert = lager.makuler(person_id, naa)  # an erasure recorded before: make sure its keys are gone
+    kjerne.oppdaterer.fang_opp()
+    ukrypterte = sum(1 for e in app.recorder.select_events(person_id) if nokkel_id(e.state) is None)
+    log.info(
+        "personopplysninger_slettet",
+        person_id=str(person_id),
+        saker=len(case_ids),
+        nokler=makulert,
+        grunn=grunn,
+        ukrypterte=ukrypterte,
+    )
+    return Sletting(person_id, registrert, case_ids, makulert, posisjon, ukrypterte)
+
+
+def nokkellager(app: SyfoApp) -> Nokkellager:
+    mapper = app.mapper
+    if not isinstance(mapper, PersonMapper) or mapper.nokler is None:
+        raise TypeError("the application has no key store: build it with service.wiring.lag_app")
+    return mapper.nokler
+
+
+def _person(app: SyfoApp, person_id: UUID) -> Sykefravaer:
+    try:
+        return app.person(person_id)
+    except AggregateNotFoundError:
+        raise PersonNotFoundError(str(person_id)) from None
+
+
+# ---------------------------------------------------------------- cases and legal holds
+
+
+def person_for_sak(app: SyfoApp, engine: Engine, case_id: str) -> UUID:
+    """The person stream of a case: from the read models, or, for an erased case, from the erasure events."""
+    with engine.connect() as conn:
+        pid = conn.execute(select(saker.c.person_id).where(saker.c.case_id == case_id)).scalar_one_or_none()
+    if pid is not None:
+        return UUID(pid)
+    start = 1
+    while True:
+        batch = app.recorder.select_notifications(
+            start=start, limit=500, topics=[Sykefravaer.PersonopplysningerSlettet.TOPIC]
+        )
+        for n in batch:
+            e = app.mapper.to_domain_event(n)
+            if isinstance(e, Sykefravaer.PersonopplysningerSlettet) and case_id in e.case_ids:
+                return UUID(str(e.originator_id))
+        if not batch:
+            raise CaseNotFoundError(case_id)
+        start = batch[-1].id + 1
+
+
+def sett_bevaringspalegg(kjerne: Kjerne, case_id: str, *, pa: bool, naa: datetime | None = None) -> bool:
+    """Put a case under a legal hold (``pa``) or lift it; recorded as an event. False when nothing changed."""
+    app = kjerne.app
+    person_id = person_for_sak(app, kjerne.engine, case_id)
+    naa = naa or datetime.now(UTC)
+    for forsok in range(MAKS_FORSOK):
+        person = _person(app, person_id)
+        endret = (
+            person.sett_bevaringspalegg(case_id, app.innstillinger, naa)
+            if pa
+            else person.opphev_bevaringspalegg(case_id, naa)
+        )
+        if not endret:
+            return False
+        try:
+            app.save(person)
+        except IntegrityError:
+            if forsok == MAKS_FORSOK - 1:
+                raise
+            continue
+        kjerne.oppdaterer.fang_opp()
+        log.info("bevaringspalegg", case_id=case_id, pa=pa)
+        return True
+    return False

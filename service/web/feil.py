@@ -1,0 +1,66 @@
+"""Errors on the pages: HTML in place of the API's problem details, and the way to the login form.
+
+A route of the pages raises what the API's reads raise (``ApiFeil``); ``SideRute`` turns it into a
+page with the same status. A 404 never says whether the case exists (ACC-1): "not there" and "not
+yours" give the same page. Without a valid session the caller goes to the login form and back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any, Final
+from urllib.parse import quote
+
+from fastapi.routing import APIRoute
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from service.api.problems import ApiFeil
+from service.web.maler import side
+from service.web.okt import innlogget
+
+TEKSTER: Final[dict[int, tuple[str, str]]] = {
+    400: ("Ugyldig forespørsel", "Noe i adressen eller skjemaet kunne ikke leses."),
+    403: ("Ikke tilgang", "Du har ikke tilgang til denne siden med rollen du er logget inn med."),
+    404: ("Fant ikke siden", "Saken eller siden finnes ikke, eller du har ikke tilgang til den."),
+    409: ("Prøv igjen", "Noen andre endret saken samtidig. Last siden på nytt."),
+    503: ("Prøv igjen om litt", "Oversikten er ikke oppdatert ennå. Last siden på nytt om et øyeblikk."),
+}
+
+
+class IkkeInnlogget(Exception):
+    """No valid session: the page sends the caller to the login form and back."""
+
+
+def til_innlogging(request: Request) -> Response:
+    sti = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "GET":
+        sti = "/"
+    return RedirectResponse("/logg-inn?neste=" + quote(sti, safe=""), status_code=303)
+
+
+def feilside(request: Request, status: int, detalj: str | None = None) -> Response:
+    tittel, tekst = TEKSTER.get(status, ("Noe gikk galt", "Prøv igjen senere."))
+    if status == 400 and detalj:
+        tekst = f"{tekst} ({detalj})"
+    bruker = innlogget(request, request.app.state.tjenester)
+    return side(request, "feil.html", {"tittel": tittel, "tekst": tekst, "status": status, "bruker": bruker}, status)
+
+
+class SideRute(APIRoute):
+    """A page route: ``ApiFeil`` becomes an HTML page, a missing session a redirect to the login."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def side_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except IkkeInnlogget:
+                return til_innlogging(request)
+            except ApiFeil as e:
+                if e.status == 401:
+                    return til_innlogging(request)
+                return feilside(request, e.status, e.detail if e.status == 400 else None)
+
+        return side_handler

@@ -1,0 +1,139 @@
+"""The leader's buttons: a form becomes the same command the API takes, sent down the API's own path.
+
+``bygg_kommando`` turns the form into a command dict of the scenarios.md vocabulary, naming the case
+by ``case_id`` as the API allows. ``registrer`` then opens the case exactly as a read does (404 for a
+case the leader may not read, ACC-1), asks ``service.tilgang.kan_registrere`` whether the leader may
+send this command (ACC-2, the employer's duties only), and hands it to ``service.api.writes``:
+``les`` validates it as the API does (VAL-1 … VAL-8, T-7, TF-7 for the named case) and ``utfor``
+stores it and logs the sender (AUD-2). Nothing is stored when any step refuses (VAL-9).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, Final
+
+from domain.kalender import OSLO
+from domain.kommandoer import SAKSBUNDNE, UNNTAK_TABELL
+from service.api.deps import Tjenester
+from service.api.problems import ApiFeil
+from service.api.reads import Leser, ikke_funnet
+from service.api.writes import Resultat, les, utfor
+from service.tilgang import NL_UNNTAK_FRISTER, Bruker, Rolle, kan_registrere
+
+MOTE_ID: Final = re.compile(r"^web-[0-9a-f]{16}$")
+
+HANDLINGER: Final[dict[str, str]] = {
+    "oppfolgingsplan_ferdig": "Plan avtalt",
+    "oppfolgingsplan_delt": "Plan delt",
+    "dialogmote_innkalt": "Møte innkalt",
+    "dialogmote_avholdt": "Møte holdt",
+    "dialogmote_avlyst": "Møte avlyst",
+    "unntak": "Unntak",
+}
+
+ARSAKER: Final[dict[str, str]] = {
+    "TILBAKE_UTEN_TILRETTELEGGING": "Tilbake i arbeid uten tilrettelegging",
+    "ALVORLIG_SYKDOM": "Alvorlig sykdom",
+    "GRADERT_DIALOG_FUNGERER": "Gradert sykmelding, dialogen fungerer",
+    "TILRETTELEGGING_FUNGERER": "Tilretteleggingen fungerer",
+    "UTSATT_ALVORLIG_SYKDOM": "Utsatt på grunn av alvorlig sykdom",
+}
+
+
+def nl_arsaker() -> list[tuple[str, list[tuple[str, str]]]]:
+    """MS-5: the exemption codes a leader may register, per frist (for the form's option groups)."""
+    return [
+        (frist, [(kode, ARSAKER.get(kode, kode)) for kode in sorted(UNNTAK_TABELL[frist][1])])
+        for frist in sorted(NL_UNNTAK_FRISTER, key=list(UNNTAK_TABELL).index)
+    ]
+
+
+def ny_mote_id() -> str:
+    """An id for a meeting the form will call; a form sent twice calls it once (VAL-4)."""
+    return "web-" + uuid.uuid4().hex[:16]
+
+
+class Skjemafeil(Exception):
+    """A form field that cannot make a command (shown beside the form, nothing stored)."""
+
+    def __init__(self, felt: str, melding: str) -> None:
+        super().__init__(melding)
+        self.felt = felt
+        self.melding = melding
+
+
+def _dato(skjema: Mapping[str, str], felt: str) -> str:
+    verdi = (skjema.get(felt) or "").strip()
+    try:
+        return date.fromisoformat(verdi).isoformat()
+    except ValueError:
+        raise Skjemafeil(felt, "oppgi en dato (åååå-mm-dd)") from None
+
+
+def _tidspunkt(skjema: Mapping[str, str], felt: str) -> str:
+    """A ``datetime-local`` value read as Oslo wall-clock time (T-1)."""
+    verdi = (skjema.get(felt) or "").strip()
+    try:
+        t = datetime.fromisoformat(verdi)
+    except ValueError:
+        raise Skjemafeil(felt, "oppgi dato og klokkeslett") from None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=OSLO)
+    return t.isoformat()
+
+
+def bygg_kommando(skjema: Mapping[str, str], case_id: str, leder_id: str, fnr: str | None) -> dict[str, Any]:
+    """The command of one form, in the scenarios.md vocabulary; ``Skjemafeil`` for a bad field."""
+    typ = skjema.get("type", "")
+    if typ not in HANDLINGER:
+        raise Skjemafeil("type", "ukjent handling")
+    data: dict[str, Any] = {"type": typ}
+    if typ in SAKSBUNDNE:
+        data["case_id"] = case_id
+    if typ == "oppfolgingsplan_ferdig":
+        data["dato"] = _dato(skjema, "dato")
+        if skjema.get("aktivitet_umulig"):
+            data["aktivitet_umulig"] = True
+    elif typ == "oppfolgingsplan_delt":
+        data["dato"] = _dato(skjema, "dato")
+        data["mottaker"] = skjema.get("mottaker", "")
+    elif typ == "dialogmote_innkalt":
+        mote_id = skjema.get("id", "")
+        if not MOTE_ID.fullmatch(mote_id) or fnr is None:
+            raise Skjemafeil("id", "skjemaet er utløpt; last siden på nytt")
+        data |= {
+            "id": mote_id,
+            "mote": 1,
+            "tidspunkt": _tidspunkt(skjema, "tidspunkt"),
+            "deltakere": [{"rolle": "NL", "id": leder_id}, {"rolle": "AT", "id": fnr}],
+        }
+    elif typ == "dialogmote_avholdt":
+        data |= {"id": skjema.get("id", ""), "dato": _dato(skjema, "dato")}
+    elif typ == "dialogmote_avlyst":
+        data["id"] = skjema.get("id", "")
+    else:  # unntak
+        data |= {"dato": _dato(skjema, "dato"), "frist": skjema.get("frist", ""), "arsak": skjema.get("arsak", "")}
+        data["av"] = "NL"
+    return data
+
+
+def registrer(t: Tjenester, b: Bruker, case_id: str, skjema: Mapping[str, str], request_id: str | None) -> Resultat:
+    """Send one leader command about one case down the API's command path (see the module docstring).
+
+    Raises ApiFeil(404) for a case the leader may not read, ``Skjemafeil`` for a bad form,
+    ``DomainError``/``UgyldigKommandoError`` when the command path refuses the command.
+    """
+    if b.rolle is not Rolle.NL:
+        raise ikke_funnet()
+    leser = Leser(t, b, request_id)
+    with t.engine.connect() as conn:
+        apnet = leser.apne_sak(conn, case_id, frozenset({Rolle.NL}))
+    data = bygg_kommando(skjema, case_id, b.sub, apnet.rad.get("fnr"))
+    if kan_registrere(apnet.tilgang, data["type"], data) is None:
+        raise ApiFeil(403, "a leader registers the employer's own duties only", rule="ACC-2")
+    k = les(t, data)
+    return utfor(t, b, k, request_id)

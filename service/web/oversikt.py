@@ -1,0 +1,174 @@
+"""NAV's overview: cases with filters (milestone, due before/after, status today, ufordelte) and counts.
+
+The filters mean what the API's list filters mean (``projections.lister``): milestone filters hold
+for one and the same milestone, and ``status`` is the status on the read date from the status course
+(``milepel_status``), so no query depends on a clock. ``ufordelt`` is a case with no nærmeste leder in
+the read model. Counts are numbers only, no personal data, so they are not logged; every case shown
+in the list is (AUD-1).
+
+The command vocabulary has no NAV unit (NAV-kontor), so NAV's overview cannot be narrowed to a
+unit: every NAV user sees every case (ACC-6 as ``service.tilgang`` implements it). This is a known gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, Final
+
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
+
+from domain.milepeler import KINDS, Status
+from projections import lister
+from projections.tabeller import milepel_status, milepeler, saker
+from service.api.deps import Tjenester
+from service.api.history import pseudonymiser
+from service.api.reads import Leser, kontekst
+from service.tilgang import Bruker, Tilgang, vurder_sak
+from service.web.tidslinjedata import frist_status
+
+SIDESTORRELSE: Final = 25
+STATUSER: Final = tuple(s.value for s in Status)
+
+
+@dataclass(frozen=True)
+class Filter:
+    milepel: str | None = None
+    status: str | None = None
+    frist_fra: date | None = None
+    frist_til: date | None = None
+    ufordelt: bool = False
+    apen: bool | None = True  # open on the read date (TF-4); None: all
+
+
+def betingelser(f: Filter, idag: date) -> list[ColumnElement[bool]]:
+    b: list[ColumnElement[bool]] = []
+    if f.apen is not None:
+        b.append(saker.c.lukkes > idag if f.apen else saker.c.lukkes <= idag)
+    if f.ufordelt:
+        b.append(saker.c.leder_id.is_(None))
+    if any(v is not None for v in (f.milepel, f.status, f.frist_fra, f.frist_til)):
+        b.append(exists(_milepel_treff(f, idag)))
+    return b
+
+
+def _milepel_treff(f: Filter, idag: date) -> Any:
+    m = milepeler
+    q = select(m.c.kind).where(m.c.case_id == saker.c.case_id)
+    if f.milepel is not None:
+        q = q.where(m.c.kind == f.milepel)
+    if f.frist_fra is not None:
+        q = q.where(m.c.due >= f.frist_fra)
+    if f.frist_til is not None:
+        q = q.where(m.c.due <= f.frist_til)
+    if f.status is not None:
+        ms = milepel_status.alias("ms")
+        tidligere = milepel_status.alias("tidligere")
+        forste = ~exists(
+            select(tidligere.c.fra).where(
+                tidligere.c.case_id == ms.c.case_id, tidligere.c.kind == ms.c.kind, tidligere.c.fra < ms.c.fra
+            )
+        )
+        gyldig = or_(
+            and_(ms.c.fra <= idag, or_(ms.c.til.is_(None), ms.c.til > idag)),
+            and_(ms.c.fra > idag, forste),  # before the course starts: its first status (MS-3)
+        )
+        q = q.where(
+            exists(
+                select(ms.c.fra).where(
+                    ms.c.case_id == m.c.case_id, ms.c.kind == m.c.kind, ms.c.status == f.status, gyldig
+                )
+            )
+        )
+    return q
+
+
+def tell(conn: Connection, f: Filter, idag: date) -> int:
+    q = select(func.count()).select_from(saker)
+    for b in betingelser(f, idag):
+        q = q.where(b)
+    return int(conn.execute(q).scalar_one())
+
+
+def rader(conn: Connection, f: Filter, idag: date, forskyvning: int, antall: int) -> list[dict[str, Any]]:
+    """Case rows: by the chosen milestone's due date, else newest start first; ties by case_id."""
+    q = select(saker)
+    for b in betingelser(f, idag):
+        q = q.where(b)
+    if f.milepel is not None:
+        due = (
+            select(milepeler.c.due)
+            .where(milepeler.c.case_id == saker.c.case_id, milepeler.c.kind == f.milepel)
+            .scalar_subquery()
+        )
+        q = q.order_by(due.is_(None), due, saker.c.case_id)
+    else:
+        q = q.order_by(saker.c.start.desc(), saker.c.case_id.desc())
+    return [dict(r) for r in conn.execute(q.offset(forskyvning).limit(antall)).mappings()]
+
+
+@dataclass(frozen=True)
+class Tellinger:
+    """How many cases match the filters, and how many would with each other choice of one filter."""
+
+    totalt: int
+    per_milepel: dict[str, int]
+    per_status: dict[str, int]
+    ufordelte: int
+
+
+def tellinger(conn: Connection, f: Filter, idag: date) -> Tellinger:
+    return Tellinger(
+        totalt=tell(conn, f, idag),
+        per_milepel={k: tell(conn, replace(f, milepel=k), idag) for k in KINDS},
+        per_status={s: tell(conn, replace(f, status=s), idag) for s in STATUSER},
+        ufordelte=tell(conn, replace(f, ufordelt=True), idag),
+    )
+
+
+@dataclass(frozen=True)
+class Oversikt:
+    linjer: list[dict[str, Any]]
+    tellinger: Tellinger
+    side: int
+    sider: int
+
+
+def oversikt(t: Tjenester, b: Bruker, request_id: str | None, f: Filter, side: int) -> Oversikt:
+    """One page of the overview for NAV or an auditor; each case shown is decided by ``vurder_sak`` and
+    logged (AUD-1). An auditor sees no identity numbers (ACC-7)."""
+    leser = Leser(t, b, request_id)
+    idag = leser.idag
+    with t.engine.begin() as conn:
+        tall = tellinger(conn, f, idag)
+        sider = max((tall.totalt + SIDESTORRELSE - 1) // SIDESTORRELSE, 1)
+        side = min(max(side, 1), sider)
+        vist: list[tuple[dict[str, Any], Tilgang]] = []
+        for r in rader(conn, f, idag, (side - 1) * SIDESTORRELSE, SIDESTORRELSE):
+            tg = vurder_sak(b, kontekst(r, []), idag, t.app.innstillinger)
+            if tg is not None:
+                vist.append((r, tg))
+        ms = lister.milepeler_pa(conn, [r["case_id"] for r, _ in vist], idag)
+        leser.revider(conn, [tg for _, tg in vist], "web:oversikt")
+    linjer = []
+    for r, tg in vist:
+        leder = r["leder_id"]
+        if leder and not tg.synlighet.fnr:
+            leder = pseudonymiser(leder, t.pseudonym)  # a leader id may be a fødselsnummer (PRIV-3)
+        linjer.append(
+            {
+                "case_id": r["case_id"],
+                "fnr": r["fnr"] if tg.synlighet.fnr else None,
+                "orgnr": r["orgnr"],
+                "start": r["start"],
+                "slutt": r["slutt"],
+                "apen": r["lukkes"] > idag,
+                "leder_id": leder,
+                "milepeler": [
+                    m | {"farge": frist_status(m["status"], m["due"], idag)}
+                    for m in ms.get(r["case_id"], [])
+                    if m["kind"] in tg.synlighet.milepeler
+                ],
+            }
+        )
+    return Oversikt(linjer, tall, side, sider)

@@ -1,0 +1,150 @@
+"""Workers with the real alarm clock and real processes: catch-up after downtime, crash, two workers.
+
+The receiver is a real HTTP server on loopback that verifies signatures and counts attempts per
+Idempotency-Key; ``syfo worker`` runs as its own OS process where a test kills it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import ny_postgres_schema
+from leveringshjelp import HEMMELIGHET, Mottaker, lag_sendte, mottaker
+from sqlalchemy import func, select
+
+from domain.levering import LEVERT
+from projections.tabeller import paminnelser
+from scheduler.utsender import Utsender
+from service.bakgrunn import Bakgrunn, lag_takt, lag_utsender
+from service.kanaloppsett import Kanaloppsett
+from service.kjerne import Kjerne, bygg_kjerne
+from service.settings import Settings
+
+SYFO = Path(sys.executable).parent / "syfo"
+
+
+def vent_pa(betingelse: Callable[[], bool], sekunder: float = 60) -> None:
+    slutt = time.monotonic() + sekunder
+    while time.monotonic() < slutt:
+        if betingelse():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def levert(kjerne: Kjerne) -> int:
+    kjerne.oppdaterer.fang_opp()
+    with kjerne.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).where(paminnelser.c.levering == LEVERT)).scalar_one())
+
+
+def test_the_alarm_clock_sends_what_fell_due_while_down_once_and_wakes_itself_for_a_retry(tmp_path: Path) -> None:
+    """APScheduler as alarm clock: no misfire drop after downtime; the retry runs at its own time,
+    long before the 60 s safety sweep would."""
+    for_lenge_siden = datetime.now(UTC) - timedelta(hours=3)  # due while the service was down
+    with mottaker() as m:
+        settings = Settings(
+            data_dir=tmp_path,
+            kanaler={"rolle:NL": [{"type": "webhook", "url": m.url + "/en-feil"}]},
+            webhook_secret=HEMMELIGHET,
+            levering_basis_s=1.0,
+        )
+        kjerne = bygg_kjerne(settings)
+        lag_sendte(kjerne.app, 2, 2, for_lenge_siden)
+        takt = lag_takt(kjerne, lag_utsender(kjerne, settings, Kanaloppsett(settings)))
+        bakgrunn = Bakgrunn(kjerne, takt=takt, sikkerhet=timedelta(seconds=60))
+        start = time.monotonic()
+        bakgrunn.start()
+        try:
+            vent_pa(lambda: sum(m.forsok.values()) == 8, sekunder=30)
+            tid = time.monotonic() - start
+            time.sleep(1.5)  # a later tick sends nothing more
+        finally:
+            bakgrunn.stopp()
+        assert levert(kjerne) == 4
+        kjerne.close()
+
+    assert sorted(m.forsok.values()) == [2, 2, 2, 2]  # the first attempt failed (500), the retry went through
+    assert tid < 30  # woken by the re-armed date job, not the 60 s sweep
+
+
+def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([str(SYFO), "worker", "--safety-interval", "1"], env=env, stderr=subprocess.DEVNULL)
+
+
+def worker_env(url: str, m: Mottaker, sti: str, **ekstra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "SYFO_DATABASE_URL": url,
+        "SYFO_KANALER": json.dumps({"rolle:NL": [{"type": "webhook", "url": m.url + sti}]}),
+        "SYFO_WEBHOOK_SECRET": HEMMELIGHET,
+        **ekstra,
+    }
+
+
+def test_a_worker_killed_mid_batch_restarts_and_every_reminder_arrives_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'syfo.db'}"
+    kjerne = bygg_kjerne(Settings(database_url=url))
+    antall = 120
+    lag_sendte(kjerne.app, 12, 10, datetime.now(UTC) - timedelta(minutes=5))
+    with mottaker() as m:
+        env = worker_env(url, m, "/sakte/0.02", SYFO_LEVERING_LEASE_S="2")
+        arbeider = start_worker(env)
+        try:
+            vent_pa(lambda: len(m.levert) >= 30)
+            arbeider.send_signal(signal.SIGKILL)  # in the middle of a batch of 50
+            arbeider.wait(timeout=10)
+            underveis = len(m.levert)
+            assert underveis < antall
+            arbeider = start_worker(env)
+            vent_pa(lambda: levert(kjerne) == antall)
+        finally:
+            if arbeider.poll() is None:
+                arbeider.send_signal(signal.SIGTERM)
+                arbeider.wait(timeout=10)
+    kjerne.close()
+
+    assert len(m.levert) == antall  # deduplicated on Idempotency-Key: every reminder, once
+    # Only messages whose outcome the dead process had not recorded yet (one claimed batch at most)
+    # are sent again, with the same key, and only once more.
+    assert set(m.forsok.values()) <= {1, 2}
+    assert sum(m.forsok.values()) - antall <= Utsender.batch
+    assert m.avvist <= Utsender.samtidige  # only requests cut off mid-body by the kill fail verification
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    with ny_postgres_schema() as url:
+        yield url
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_two_workers_on_one_postgres_deliver_5000_reminders_none_doubled_none_lost(pg_url: str) -> None:
+    kjerne = bygg_kjerne(Settings(database_url=pg_url))
+    antall = 5000
+    lag_sendte(kjerne.app, 500, 10, datetime.now(UTC) - timedelta(minutes=1))
+    kjerne.oppdaterer.fang_opp()
+    with mottaker() as m:
+        env = worker_env(pg_url, m, "/ok")
+        arbeidere = [start_worker(env), start_worker(env)]
+        try:
+            vent_pa(lambda: levert(kjerne) == antall, sekunder=400)
+        finally:
+            for a in arbeidere:
+                a.send_signal(signal.SIGTERM)
+                a.wait(timeout=20)
+    kjerne.close()
+
+    assert len(m.levert) == antall
+    assert set(m.forsok.values()) == {1}  # not one reminder sent twice
+    assert m.avvist == 0

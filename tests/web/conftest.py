@@ -1,0 +1,42 @@
+"""Fixtures of the page tests: the demo cases stored once per module and backend, and a fresh app per test.
+
+``tests/web`` is a package, as ``tests/api`` is, so this conftest does not take the module name
+``conftest`` from the root one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .web_hjelp import Web, web
+
+
+@pytest.fixture(autouse=True)
+def _uten_syfo_miljo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests build their own settings; no SYFO_* variable of the shell may leak in."""
+    for navn in ("SYFO_DATABASE_URL", "SYFO_DATA_DIR", "SYFO_ID_NOKKEL", "SYFO_JWT_KEY", "SYFO_DEMO_LOGIN"):
+        monkeypatch.delenv(navn, raising=False)
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
+    """The demo cases (``service.web.demodata``), for tests that only read (reads add audit records only)."""
+    from .web_hjelp import postgres_url
+
+    mappe = tmp_path_factory.mktemp("web")
+    if request.param == "sqlite":
+        with web(f"sqlite:///{mappe / 'syfo.db'}", mappe, demo_login=True) as w:
+            yield w
+        return
+    with postgres_url() as url, web(url, mappe, demo_login=True) as w:
+        yield w
+
+
+@pytest.fixture
+def ny(database_url: str, tmp_path: Path) -> Iterator[Web]:
+    """Fresh demo cases on their own database, for tests that write."""
+    with web(database_url, tmp_path) as w:
+        yield w
