@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
 from sqlalchemy.sql import Select
@@ -144,11 +144,24 @@ def _betingelser(f: Sakfilter, idag: date) -> list[ColumnElement[bool]]:
             )
         )
     if any(v is not None for v in (f.milepel, f.status, f.frist_fra, f.frist_til)):
-        b.append(exists(_milepel_treff(f, idag)))
+        b.append(exists(milepel_treff(f, idag)))
     return b
 
 
-def _milepel_treff(f: Sakfilter, idag: date) -> Select[Any]:
+class Milepelfilter(Protocol):
+    @property
+    def milepel(self) -> str | None: ...
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def frist_fra(self) -> date | None: ...
+    @property
+    def frist_til(self) -> date | None: ...
+
+
+def milepel_treff(f: Milepelfilter, idag: date) -> Select[Any]:
+    """Milestones of the case in ``saker`` matching kind, due range and the status valid on ``idag``
+    (read from the status course, as ``sporringer.statuser_pa`` does)."""
     m = milepeler
     q = select(m.c.kind).where(m.c.case_id == saker.c.case_id)
     if f.milepel is not None:

@@ -16,11 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Connection, exists, func, select
 
 from domain.milepeler import KINDS, Status
 from projections import lister
-from projections.tabeller import milepel_status, milepeler, saker
+from projections.tabeller import milepeler, saker
 from service.api.deps import Tjenester
 from service.api.history import pseudonymiser
 from service.api.reads import Leser, kontekst
@@ -48,39 +48,8 @@ def betingelser(f: Filter, idag: date) -> list[ColumnElement[bool]]:
     if f.ufordelt:
         b.append(saker.c.leder_id.is_(None))
     if any(v is not None for v in (f.milepel, f.status, f.frist_fra, f.frist_til)):
-        b.append(exists(_milepel_treff(f, idag)))
+        b.append(exists(lister.milepel_treff(f, idag)))
     return b
-
-
-def _milepel_treff(f: Filter, idag: date) -> Any:
-    m = milepeler
-    q = select(m.c.kind).where(m.c.case_id == saker.c.case_id)
-    if f.milepel is not None:
-        q = q.where(m.c.kind == f.milepel)
-    if f.frist_fra is not None:
-        q = q.where(m.c.due >= f.frist_fra)
-    if f.frist_til is not None:
-        q = q.where(m.c.due <= f.frist_til)
-    if f.status is not None:
-        ms = milepel_status.alias("ms")
-        tidligere = milepel_status.alias("tidligere")
-        forste = ~exists(
-            select(tidligere.c.fra).where(
-                tidligere.c.case_id == ms.c.case_id, tidligere.c.kind == ms.c.kind, tidligere.c.fra < ms.c.fra
-            )
-        )
-        gyldig = or_(
-            and_(ms.c.fra <= idag, or_(ms.c.til.is_(None), ms.c.til > idag)),
-            and_(ms.c.fra > idag, forste),  # before the course starts: its first status (MS-3)
-        )
-        q = q.where(
-            exists(
-                select(ms.c.fra).where(
-                    ms.c.case_id == m.c.case_id, ms.c.kind == m.c.kind, ms.c.status == f.status, gyldig
-                )
-            )
-        )
-    return q
 
 
 def tell(conn: Connection, f: Filter, idag: date) -> int:
