@@ -20,7 +20,7 @@ from service.api.deps import Tjenester
 from service.api.middleware import Mellomvare
 from service.api.observability import Metrikker
 from service.api.problems import PROBLEM_MEDIA, installer
-from service.api.routers import health, hendelser, meg, saker
+from service.api.routers import health, hendelser, levering, meg, saker
 from service.web import router as web_router  # issue 6: the web pages (service.web)
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def lag_api(
     )
     app.state.tjenester = Tjenester(kjerne, settings, bakgrunn, klokke, metrikker)
     installer(app)
-    for r in (hendelser.router, saker.router, meg.router, health.router):
+    for r in (hendelser.router, saker.router, meg.router, health.router, levering.router):
         app.include_router(r)
     app.include_router(web_router)  # issue 6: the web pages, outside the OpenAPI document
     app.add_middleware(Mellomvare, metrikker=metrikker, maks_kropp=settings.api_max_body_bytes)

@@ -90,6 +90,12 @@ class Metrikker:
         self.etterslep = Gauge(
             "syfo_projection_lag_events", "Last notification id minus the lowest projection position.", registry=r
         )
+        self.leveringer = Gauge(
+            "syfo_reminder_deliveries",
+            "Sent reminders by delivery state; oppgitt = dead letters.",
+            ["state"],
+            registry=r,
+        )
         self.hjerteslag = Gauge(
             "syfo_projection_runner_heartbeat_age_seconds",
             "Seconds since the projection runner's last pass (-1: no runner in this process).",

@@ -14,6 +14,7 @@ from projections import lister
 from service.api import schemas
 from service.api.deps import Tjenester, TjenesterDep
 from service.api.problems import PROBLEM_MEDIA, dokumentert, problem_body
+from service.api.routers.levering import tell_leveringer
 
 router = APIRouter(tags=["drift"])
 
@@ -31,6 +32,8 @@ def _maal(t: Tjenester) -> dict[str, Any]:
         sjekker["database"] = "ok"
         sjekker["projection_lag"] = max(0, siste - laveste)
         t.metrikker.etterslep.set(sjekker["projection_lag"])
+        for tilstand, antall in tell_leveringer(t).items():
+            t.metrikker.leveringer.labels(state=tilstand).set(antall)
     except Exception as e:
         sjekker["database"] = f"unreachable ({type(e).__name__})"
     if t.bakgrunn is None:
