@@ -7,7 +7,7 @@ fixed; the API's clock is a settable object, never the machine's.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -87,30 +87,11 @@ class Miljo:
         return self.klient.get(sti, params=p, headers={**self.hoder(sub, rolle), **(headers or {})})
 
 
-@contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A fresh PostgreSQL schema for a module-scoped fixture (as the root conftest's ``database_url``)."""
-    import os
-    import uuid
+def postgres_schema() -> AbstractContextManager[str]:
+    """A fresh PostgreSQL schema for a module-scoped fixture (the root conftest's helper)."""
+    from conftest import ny_postgres_schema
 
-    import psycopg
-    import pytest
-    from psycopg import sql
-    from sqlalchemy.engine import make_url
-
-    basis = os.environ.get("SYFO_TEST_POSTGRES_URL")
-    if not basis:
-        pytest.skip("SYFO_TEST_POSTGRES_URL is not set")
-    url = make_url(basis)
-    admin = url.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
-    schema = f"syfo_api_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        yield url.update_query_dict({"schema": schema}).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+    return ny_postgres_schema()
 
 
 @contextmanager

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -18,7 +17,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg import sql
+from conftest import ny_postgres_schema
 from samtidige_skrivere import ORG, kommandoer_for, skriv, sykmelding
 from sqlalchemy.engine import make_url
 
@@ -46,18 +45,8 @@ def admin_conninfo() -> str:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A database URL whose ``schema`` is a fresh schema, dropped with everything in it afterwards."""
-    if not TEST_URL:
-        pytest.skip("SYFO_TEST_POSTGRES_URL is not set")
-    url = make_url(TEST_URL)
-    admin = admin_conninfo()
-    schema = f"syfo_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        yield url.update_query_dict({"schema": schema}).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+    with ny_postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture
