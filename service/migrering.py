@@ -6,6 +6,7 @@ advisory lock: the second process waits, then finds the schema at head and does 
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 
 from alembic.config import Config
@@ -13,13 +14,23 @@ from sqlalchemy import Engine, text
 
 from alembic import command
 
-ALEMBIC_MAPPE = Path(__file__).resolve().parent.parent / "alembic"
 MIGRERINGSLAAS = 0x5F0_0001
+
+
+def migrations_folder() -> Path:
+    """Where the migrations are: the repository's ``alembic/``, installed as the package ``syfo_migrations``.
+
+    pyproject.toml maps that package to the folder, so an editable and a wheel install both find it.
+    """
+    spec = find_spec("syfo_migrations")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the package syfo_migrations (the Alembic migrations) is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def alembic_config() -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(ALEMBIC_MAPPE))
+    cfg.set_main_option("script_location", str(migrations_folder()))
     return cfg
 
 
