@@ -429,9 +429,9 @@ def serve(
     from service.kjerne import bygg_kjerne
     from service.settings import Settings
 
-    konfigurer_logging()
     settings = Settings()
-    krev_hemmeligheter(settings, demo=demo)
+    krev_hemmeligheter(settings, demo=demo)  # before logging is set up: a refusal changes nothing
+    konfigurer_logging()
     if demo:
         settings = settings.model_copy(update={"demo_login": True})  # issue 6: the local "log in as" page
     kjerne = bygg_kjerne(settings)
