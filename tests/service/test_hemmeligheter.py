@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 
 import pytest
+import uvicorn
 from standardwebhooks import Webhook
 from typer.testing import CliRunner
 
+from service.bakgrunn import Bakgrunn
 from service.cli import app as cli
 from service.cli import krev_hemmeligheter
 from service.settings import HEMMELIGHETER, Settings
@@ -19,11 +21,22 @@ from service.settings import HEMMELIGHETER, Settings
 NAVN = ("SYFO_ID_NOKKEL", "SYFO_JWT_KEY", "SYFO_MASTER_NOKKEL", "SYFO_WEBHOOK_SECRET")
 
 
+class Startet(Exception):
+    """The command got as far as starting the service: it did not refuse."""
+
+
+def _start(*_args: object, **_kwargs: object) -> None:
+    raise Startet
+
+
 @pytest.fixture(autouse=True)
 def _uten_syfo_miljo(monkeypatch: pytest.MonkeyPatch, tmp_path: os.PathLike[str]) -> None:
     for navn in [n for n in os.environ if n.startswith("SYFO_")]:
         monkeypatch.delenv(navn)
     monkeypatch.setenv("SYFO_DATA_DIR", str(tmp_path))
+    # Were a command to start anyway, it ends here (exit 1) instead of serving until stopped.
+    monkeypatch.setattr(uvicorn, "run", _start)
+    monkeypatch.setattr(Bakgrunn, "start", _start)
 
 
 def _ferske() -> dict[str, str]:
