@@ -255,7 +255,7 @@ def worker(
     from service.settings import Settings
 
     settings = Settings()
-    krev_hemmeligheter(settings, demo=False)
+    require_real_secrets(settings, demo=False)
     kjerne = bygg_kjerne(settings)
     kanaler = Kanaloppsett(settings)
     innhenting = timedelta(days=settings.innhenting_maks_dager)
@@ -430,7 +430,7 @@ def serve(
     from service.settings import Settings
 
     settings = Settings()
-    krev_hemmeligheter(settings, demo=demo)  # before logging is set up: a refusal changes nothing
+    require_real_secrets(settings, demo=demo)  # before logging is set up: a refusal changes nothing
     konfigurer_logging()
     if demo:
         settings = settings.model_copy(update={"demo_login": True})  # issue 6: the local "log in as" page
@@ -482,7 +482,7 @@ def token(
     print(lag_token(settings.jwt_key.get_secret_value(), sub, role, levetid))
 
 
-def krev_hemmeligheter(settings: Settings, *, demo: bool) -> None:
+def require_real_secrets(settings: Settings, *, demo: bool) -> None:
     """Refuse to start (exit 2, naming the settings) on a secret that is unset or a development default.
 
     The defaults are published in the source: with them anyone can mint tokens, unwrap the data keys,
@@ -490,7 +490,7 @@ def krev_hemmeligheter(settings: Settings, *, demo: bool) -> None:
     accept them for a local run."""
     if demo or settings.allow_dev_secrets:
         return
-    svake = settings.utviklingshemmeligheter()
+    svake = settings.weak_secrets()
     if svake:
         print(
             f"refusing to start: {', '.join(svake)} unset or a development default. Set real secrets "
@@ -503,9 +503,9 @@ def krev_hemmeligheter(settings: Settings, *, demo: bool) -> None:
 @app.command()
 def secrets() -> None:
     """Print a fresh set of secrets as SYFO_* lines, for a .env file or a secret store."""
-    from service.settings import lag_hemmeligheter
+    from service.settings import new_secrets
 
     print("# syfo-tidslinje secrets. Keep SYFO_ID_NOKKEL and SYFO_MASTER_NOKKEL for the life of the store:")
     print("# a new id key gives new stream ids, a new master key can read no stored payload.")
-    for navn, verdi in lag_hemmeligheter().items():
+    for navn, verdi in new_secrets().items():
         print(f"{navn}={verdi}")

@@ -6,7 +6,7 @@ eventsourcing hands its recorder; the key table shares the same connection pool.
 with ``?`` parameters and adapted here for psycopg; on PostgreSQL table names are qualified with the
 store's schema, because eventsourcing's connections do not set a search path.
 
-On SQLite every connection runs with ``secure_delete`` on (``sikker_sletting``, and
+On SQLite every connection runs with ``secure_delete`` on (``enable_secure_delete``, and
 ``service.wiring._sqlite_engine`` for the read models), so deleted rows and the old versions of
 updated ones (a destroyed data key) are overwritten with zeros instead of left in free pages (RET-3).
 """
@@ -78,7 +78,7 @@ class Lager:
             yield Markor(c, self.postgres)
 
 
-def sikker_sletting(datastore: SQLiteDatastore) -> None:
+def enable_secure_delete(datastore: SQLiteDatastore) -> None:
     """Turn ``secure_delete`` on for every connection of eventsourcing's SQLite pool, now and later.
 
     eventsourcing 9.5.6 opens its connections in ``SQLiteConnectionPool._create_connection`` and has no

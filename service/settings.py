@@ -24,9 +24,9 @@ DEV_JWT_KEY = "syfo-dev-jwt-key-for-local-runs-only-0123456789"
 DEV_MASTER_NOKKEL = "syfo-dev-master-key-for-local-runs-only-0123456789"
 
 # The secrets and their development defaults, published in this file: ``syfo serve`` and ``syfo worker``
-# refuse to start while any of them is unset or still its default (``utviklingshemmeligheter``), unless
+# refuse to start while any of them is unset or still its default (``weak_secrets``), unless
 # run with ``--demo`` or SYFO_ALLOW_DEV_SECRETS=true. ``syfo secrets`` prints a fresh set.
-HEMMELIGHETER: dict[str, str] = {
+DEV_SECRETS: dict[str, str] = {
     "id_nokkel": DEV_ID_NOKKEL,
     "jwt_key": DEV_JWT_KEY,
     "master_nokkel": DEV_MASTER_NOKKEL,
@@ -34,7 +34,7 @@ HEMMELIGHETER: dict[str, str] = {
 }
 
 
-def lag_hemmeligheter() -> dict[str, str]:
+def new_secrets() -> dict[str, str]:
     """A fresh set of secrets (``syfo secrets``): 32 random bytes each, base64url; the webhook secret in
     the Standard Webhooks form ``whsec_`` + base64 of 32 random bytes."""
     return {
@@ -115,7 +115,7 @@ class Settings(BaseSettings):
     # The web pages (service.web). ``demo_login`` shows a local-only "log in as" page for demo data
     # (requests from loopback addresses only); ``syfo serve --demo`` turns it on. Never in production.
     demo_login: bool = False
-    # Development secrets are accepted only with this on (or ``syfo serve --demo``): see HEMMELIGHETER.
+    # Development secrets are accepted only with this on (or ``syfo serve --demo``): see DEV_SECRETS.
     allow_dev_secrets: bool = False
     # The session cookie's ``Secure`` flag (service.web.okt): unset means on, except in demo mode
     # (``demo_login``, plain http on loopback). ``web_origin`` (``https://syfo.example``): the only
@@ -130,14 +130,14 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def okt_secure(self) -> bool:
+    def session_cookie_secure(self) -> bool:
         """Does the session cookie carry ``Secure``? The setting, else on outside demo mode."""
         return self.cookie_secure if self.cookie_secure is not None else not self.demo_login
 
-    def utviklingshemmeligheter(self) -> list[str]:
+    def weak_secrets(self) -> list[str]:
         """The environment variables of the secrets that are unset, empty or a development default."""
         return [
             "SYFO_" + navn.upper()
-            for navn, standard in HEMMELIGHETER.items()
+            for navn, standard in DEV_SECRETS.items()
             if getattr(self, navn).get_secret_value().strip() in ("", standard)
         ]

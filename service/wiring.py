@@ -40,7 +40,7 @@ from sqlalchemy.engine import URL, make_url
 
 from service.application import SyfoApp
 from service.kjede import integritet_env, koble
-from service.lagersql import SECURE_DELETE, sikker_sletting
+from service.lagersql import SECURE_DELETE, enable_secure_delete
 
 if TYPE_CHECKING:
     from service.settings import Settings
@@ -60,7 +60,7 @@ SEARCH_PATH_OPTION = re.compile(r"-c\s*search_path\s*=\s*(\S+)")
 def eventsourcing_env(settings: Settings) -> dict[str, str]:
     """The eventsourcing environment for these settings (unprefixed keys)."""
     if settings.database_url is None:
-        lag_datamappe(settings)
+        create_data_dir(settings)
         return _sqlite_env(str(settings.sqlite_path))
     url = make_url(settings.database_url)
     if url.drivername == "sqlite":
@@ -75,7 +75,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
 def lesemodell_engine(settings: Settings) -> Engine:
     """The SQLAlchemy engine of the read models: the same database (and schema) as the events."""
     if settings.database_url is None:
-        lag_datamappe(settings)
+        create_data_dir(settings)
         return _sqlite_engine(str(settings.sqlite_path))
     url = make_url(settings.database_url)
     if url.drivername == "sqlite":
@@ -103,14 +103,14 @@ def lesemodell_engine(settings: Settings) -> Engine:
     )
 
 
-def lag_datamappe(settings: Settings) -> None:
+def create_data_dir(settings: Settings) -> None:
     """``SYFO_DATA_DIR``, created readable by this user only (0700) when missing."""
     if not settings.data_dir.exists():
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         settings.data_dir.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened; make it exact
 
 
-def privat_fil(path: str) -> None:
+def private_file(path: str) -> None:
     """Create the SQLite file with mode 0600 before SQLite does (it would use 0644), or narrow an existing
     one and its ``-wal``/``-shm`` to 0600. ``:memory:`` and URI names are left alone."""
     if not path or path.startswith("file:") or ":memory:" in path:
@@ -127,7 +127,7 @@ def privat_fil(path: str) -> None:
 
 
 def _sqlite_engine(path: str) -> Engine:
-    privat_fil(path)
+    private_file(path)
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": SQLITE_LOCK_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
@@ -149,7 +149,7 @@ def lag_app(settings: Settings) -> SyfoApp:
     es_env |= integritet_env(es_env["PERSISTENCE_MODULE"])
     env = {prefix + k: v for k, v in es_env.items()}
     if "SQLITE_DBNAME" in es_env:
-        privat_fil(es_env["SQLITE_DBNAME"])  # before eventsourcing opens (and would create) it
+        private_file(es_env["SQLITE_DBNAME"])  # before eventsourcing opens (and would create) it
     with _oppstartslaas(es_env):
         app = SyfoApp(
             env,
@@ -164,7 +164,7 @@ def lag_app(settings: Settings) -> SyfoApp:
         )
     datastore = getattr(app.recorder, "datastore", None)
     if isinstance(datastore, SQLiteDatastore):
-        sikker_sletting(datastore)
+        enable_secure_delete(datastore)
     return app
 
 

@@ -110,8 +110,8 @@ def fra_miljo() -> FastAPI:
 
     konfigurer_logging()
     settings = Settings()
-    svake = settings.utviklingshemmeligheter()
-    if svake and not settings.allow_dev_secrets:  # as `syfo serve` (service.cli.krev_hemmeligheter)
+    svake = settings.weak_secrets()
+    if svake and not settings.allow_dev_secrets:  # as `syfo serve` (service.cli.require_real_secrets)
         raise SystemExit(f"refusing to start: {', '.join(svake)} unset or a development default")
     kjerne = bygg_kjerne(settings)
     bakgrunn = Bakgrunn(kjerne)

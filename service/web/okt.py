@@ -4,7 +4,7 @@ Logging in takes the API's bearer token, checks it as the API does (``service.ap
 role, at most ``Settings.jwt_max_ttl_s`` of lifetime) and opens a session in the database for its
 subject and role, ending no later than the token. The cookie holds only the random session id
 (256 bits), HttpOnly, SameSite=Strict, and ``Secure`` unless the settings say otherwise
-(``Settings.okt_secure``: on outside demo mode). Logout, expiry and the person's erasure delete the
+(``Settings.session_cookie_secure``: on outside demo mode). Logout, expiry and the person's erasure delete the
 session, so the old cookie value stops working at once in every process.
 
 Forms: every form that changes something carries a CSRF token, a keyed hash of the session id; the
@@ -98,7 +98,7 @@ def sett_inn_cookie(svar: Response, request: Request, t: Tjenester) -> None:
             max_age=INN_LEVETID_S,
             httponly=True,
             samesite="strict",
-            secure=t.settings.okt_secure,
+            secure=t.settings.session_cookie_secure,
             path="/",
         )
 
@@ -140,10 +140,12 @@ def apne_okt(response: Response, t: Tjenester, token: str) -> None:
         max_age=max(int((utloper - naa).total_seconds()), 0),
         httponly=True,
         samesite="strict",
-        secure=t.settings.okt_secure,
+        secure=t.settings.session_cookie_secure,
         path="/",
     )
-    response.delete_cookie(INN_COOKIE, path="/", httponly=True, samesite="strict", secure=t.settings.okt_secure)
+    response.delete_cookie(
+        INN_COOKIE, path="/", httponly=True, samesite="strict", secure=t.settings.session_cookie_secure
+    )
 
 
 def avslutt_okt(response: Response, request: Request, t: Tjenester) -> None:
@@ -151,7 +153,7 @@ def avslutt_okt(response: Response, request: Request, t: Tjenester) -> None:
     okt_id = token_fra(request)
     if okt_id is not None:
         end_session(t.engine, okt_id)
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=t.settings.okt_secure)
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=t.settings.session_cookie_secure)
 
 
 def krev_innlogging_gyldig(request: Request, t: Tjenester, verdi: str | None) -> None:

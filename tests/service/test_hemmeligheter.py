@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from service.bakgrunn import Bakgrunn
 from service.cli import app as cli
-from service.cli import krev_hemmeligheter
-from service.settings import HEMMELIGHETER, Settings
+from service.cli import require_real_secrets
+from service.settings import DEV_SECRETS, Settings
 
 NAVN = ("SYFO_ID_NOKKEL", "SYFO_JWT_KEY", "SYFO_MASTER_NOKKEL", "SYFO_WEBHOOK_SECRET")
 
@@ -63,7 +63,7 @@ def test_one_secret_left_at_its_development_default_is_named_and_refused(
 ) -> None:
     for navn, verdi in _ferske().items():
         monkeypatch.setenv(navn, verdi)
-    monkeypatch.setenv(svak, HEMMELIGHETER[svak.removeprefix("SYFO_").lower()])
+    monkeypatch.setenv(svak, DEV_SECRETS[svak.removeprefix("SYFO_").lower()])
 
     res = CliRunner().invoke(cli, kommando)
 
@@ -76,13 +76,13 @@ def test_an_empty_secret_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> Non
         monkeypatch.setenv(navn, verdi)
     monkeypatch.setenv("SYFO_JWT_KEY", "  ")
 
-    assert Settings().utviklingshemmeligheter() == ["SYFO_JWT_KEY"]
+    assert Settings().weak_secrets() == ["SYFO_JWT_KEY"]
 
 
 def test_demo_mode_and_the_explicit_setting_accept_the_development_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    krev_hemmeligheter(Settings(), demo=True)  # no exit
+    require_real_secrets(Settings(), demo=True)  # no exit
     monkeypatch.setenv("SYFO_ALLOW_DEV_SECRETS", "true")
-    krev_hemmeligheter(Settings(), demo=False)  # no exit
+    require_real_secrets(Settings(), demo=False)  # no exit
 
 
 def test_secrets_prints_a_fresh_usable_set_that_passes_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -93,8 +93,8 @@ def test_secrets_prints_a_fresh_usable_set_that_passes_the_check(monkeypatch: py
     for navn, verdi in forste.items():
         monkeypatch.setenv(navn, verdi)
     settings = Settings()
-    assert settings.utviklingshemmeligheter() == []
-    krev_hemmeligheter(settings, demo=False)  # no exit
+    assert settings.weak_secrets() == []
+    require_real_secrets(settings, demo=False)  # no exit
     Webhook(forste["SYFO_WEBHOOK_SECRET"])  # the Standard Webhooks form
     assert len(forste["SYFO_MASTER_NOKKEL"]) >= 43  # 32 random bytes, base64url
 
