@@ -77,7 +77,7 @@ def main() -> None:
 def maal(backend: str, cases: int) -> list[list[Any]]:
     with database(backend) as url:
         case_id, fnr, antall = _forbered(url, cases)
-        env = {"SYFO_DATABASE_URL": url, "SYFO_JWT_KEY": NOKKEL}
+        env = {"SYFO_DATABASE_URL": url, "SYFO_JWT_KEY": NOKKEL, "SYFO_ALLOW_DEV_SECRETS": "true"}
         from service.api.auth import lag_token
 
         token = {"Authorization": "Bearer " + lag_token(NOKKEL, fnr, "AT", ttl_s=3600)}

@@ -210,3 +210,19 @@ datanokler = Table(
     Column("makulert", DateTime(timezone=True)),
     Index("ix_datanokler_subjekt", "subjekt"),
 )
+
+# ---------------------------------------------------------------- web sessions (issue 11)
+# Not a projection: written by ``service.sessions`` for the pages' login, shared by every API process.
+# The cookie holds a random session id; only its SHA-256 is stored, so a copy of the table hands out no
+# live session. A row ends at logout, at ``expires_at`` (never after the token's own expiry) and, for an
+# arbeidstaker, when the person is erased (RET-3). Created by migration 0007.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("sub", String(200), nullable=False),
+    Column("role", String(12), nullable=False),
+    Column("person_id", String(36), index=True),  # AT only: the pseudonymous stream id
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)

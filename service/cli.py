@@ -10,11 +10,14 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from service.settings import Settings
 
 app = typer.Typer(help="syfo-tidslinje: sykefraværsoppfølging as event-sourced timelines.", no_args_is_help=True)
 
@@ -252,6 +255,7 @@ def worker(
     from service.settings import Settings
 
     settings = Settings()
+    require_real_secrets(settings, demo=False)
     kjerne = bygg_kjerne(settings)
     kanaler = Kanaloppsett(settings)
     innhenting = timedelta(days=settings.innhenting_maks_dager)
@@ -425,8 +429,9 @@ def serve(
     from service.kjerne import bygg_kjerne
     from service.settings import Settings
 
-    konfigurer_logging()
     settings = Settings()
+    require_real_secrets(settings, demo=demo)  # before logging is set up: a refusal changes nothing
+    konfigurer_logging()
     if demo:
         settings = settings.model_copy(update={"demo_login": True})  # issue 6: the local "log in as" page
     kjerne = bygg_kjerne(settings)
@@ -470,4 +475,37 @@ def token(
         Console(stderr=True).print(f"--role: unknown role {role!r}; known: {', '.join(Rolle)}")
         raise typer.Exit(2)
     settings = Settings()
-    print(lag_token(settings.jwt_key.get_secret_value(), sub, role, ttl or settings.jwt_ttl_s))
+    levetid = ttl or settings.jwt_ttl_s
+    if levetid > settings.jwt_max_ttl_s:
+        Console(stderr=True).print(f"--ttl: at most {settings.jwt_max_ttl_s} seconds (SYFO_JWT_MAX_TTL_S)")
+        raise typer.Exit(2)
+    print(lag_token(settings.jwt_key.get_secret_value(), sub, role, levetid))
+
+
+def require_real_secrets(settings: Settings, *, demo: bool) -> None:
+    """Refuse to start (exit 2, naming the settings) on a secret that is unset or a development default.
+
+    The defaults are published in the source: with them anyone can mint tokens, unwrap the data keys,
+    reverse the pseudonyms and forge webhook signatures. ``--demo`` and SYFO_ALLOW_DEV_SECRETS=true
+    accept them for a local run."""
+    if demo or settings.allow_dev_secrets:
+        return
+    svake = settings.weak_secrets()
+    if svake:
+        print(
+            f"refusing to start: {', '.join(svake)} unset or a development default. Set real secrets "
+            "(`syfo secrets` prints a fresh set), or pass --demo or SYFO_ALLOW_DEV_SECRETS=true for a local run.",
+            file=sys.stderr,
+        )
+        raise typer.Exit(2)
+
+
+@app.command()
+def secrets() -> None:
+    """Print a fresh set of secrets as SYFO_* lines, for a .env file or a secret store."""
+    from service.settings import new_secrets
+
+    print("# syfo-tidslinje secrets. Keep SYFO_ID_NOKKEL and SYFO_MASTER_NOKKEL for the life of the store:")
+    print("# a new id key gives new stream ids, a new master key can read no stored payload.")
+    for navn, verdi in new_secrets().items():
+        print(f"{navn}={verdi}")

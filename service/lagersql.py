@@ -5,16 +5,24 @@ The chain must be written in the same transaction as the events, so it goes thro
 eventsourcing hands its recorder; the key table shares the same connection pool. SQL is written
 with ``?`` parameters and adapted here for psycopg; on PostgreSQL table names are qualified with the
 store's schema, because eventsourcing's connections do not set a search path.
+
+On SQLite every connection runs with ``secure_delete`` on (``enable_secure_delete``, and
+``service.wiring._sqlite_engine`` for the read models), so deleted rows and the old versions of
+updated ones (a destroyed data key) are overwritten with zeros instead of left in free pages (RET-3).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import structlog
 from eventsourcing.postgres import PostgresDatastore
-from eventsourcing.sqlite import SQLiteDatastore
+from eventsourcing.sqlite import SQLiteConnection, SQLiteDatastore
+from sqlalchemy import Engine
+
+SECURE_DELETE = "PRAGMA secure_delete=ON"
 
 
 class Markor:
@@ -68,3 +76,42 @@ class Lager:
     def transaksjon(self, *, commit: bool) -> Iterator[Markor]:
         with self.datastore.transaction(commit=commit) as c:
             yield Markor(c, self.postgres)
+
+
+def enable_secure_delete(datastore: SQLiteDatastore) -> None:
+    """Turn ``secure_delete`` on for every connection of eventsourcing's SQLite pool, now and later.
+
+    eventsourcing 9.5.6 opens its connections in ``SQLiteConnectionPool._create_connection`` and has no
+    hook for per-connection pragmas, so that method is wrapped on this pool; the connections it has
+    opened already (to create the tables) are idle in the pool and get the pragma here."""
+    pool = datastore.pool
+    lag = pool._create_connection
+
+    def lag_sikker() -> SQLiteConnection:
+        conn = lag()
+        conn._sqlite_conn.execute(SECURE_DELETE)
+        return conn
+
+    pool._create_connection = lag_sikker  # type: ignore[method-assign]
+    for conn in list(pool._pool):
+        conn._sqlite_conn.execute(SECURE_DELETE)
+
+
+def rydd_etter_sletting(engine: Engine, tabeller: Iterable[str]) -> None:
+    """After an erasure, leave no old copy of the erased rows in the database's files (RET-3).
+
+    SQLite (``secure_delete`` has zeroed the rows in the new page versions): checkpoint the write-ahead
+    log into the database and truncate it to zero bytes, so the old page versions in it are gone too.
+    The checkpoint waits (busy timeout) for readers of another connection; if one still holds an old
+    snapshot it is logged, and the next erasure's or the last connection's checkpoint finishes the job.
+    PostgreSQL: VACUUM the tables the erasure deleted from or updated, so the dead row versions are
+    removed; the server's own WAL segments and backups age out under the operator's retention (README).
+    """
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if conn.dialect.name == "sqlite":
+            opptatt, logg, flyttet = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+            if opptatt:
+                structlog.get_logger(__name__).warning("wal_checkpoint_busy", wal_pages=logg, checkpointed=flyttet)
+            return
+        sitat = conn.dialect.identifier_preparer.quote
+        conn.exec_driver_sql("VACUUM " + ", ".join(sitat(t) for t in sorted(set(tabeller))))

@@ -6,9 +6,12 @@ Only ``service.wiring`` turns these into the eventsourcing environment.
 
 from __future__ import annotations
 
+import base64
+import secrets
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.innstillinger import Innstillinger
@@ -16,6 +19,30 @@ from domain.innstillinger import Innstillinger
 # For local runs and tests only. Person stream ids are HMACs of the fnr under this key (PRIV-3),
 # so production must set SYFO_ID_NOKKEL to a secret, and keep it: a new key gives new stream ids.
 DEV_ID_NOKKEL = "syfo-dev-key"
+DEV_WEBHOOK_SECRET = "whsec_c3lmby1kZXYtd2ViaG9vay1zZWNyZXQ="
+DEV_JWT_KEY = "syfo-dev-jwt-key-for-local-runs-only-0123456789"
+DEV_MASTER_NOKKEL = "syfo-dev-master-key-for-local-runs-only-0123456789"
+
+# The secrets and their development defaults, published in this file: ``syfo serve`` and ``syfo worker``
+# refuse to start while any of them is unset or still its default (``weak_secrets``), unless
+# run with ``--demo`` or SYFO_ALLOW_DEV_SECRETS=true. ``syfo secrets`` prints a fresh set.
+DEV_SECRETS: dict[str, str] = {
+    "id_nokkel": DEV_ID_NOKKEL,
+    "jwt_key": DEV_JWT_KEY,
+    "master_nokkel": DEV_MASTER_NOKKEL,
+    "webhook_secret": DEV_WEBHOOK_SECRET,
+}
+
+
+def new_secrets() -> dict[str, str]:
+    """A fresh set of secrets (``syfo secrets``): 32 random bytes each, base64url; the webhook secret in
+    the Standard Webhooks form ``whsec_`` + base64 of 32 random bytes."""
+    return {
+        "SYFO_ID_NOKKEL": secrets.token_urlsafe(32),
+        "SYFO_JWT_KEY": secrets.token_urlsafe(32),
+        "SYFO_MASTER_NOKKEL": secrets.token_urlsafe(32),
+        "SYFO_WEBHOOK_SECRET": "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
+    }
 
 
 class Settings(BaseSettings):
@@ -37,7 +64,7 @@ class Settings(BaseSettings):
     # for everyone in a role, to channels: [{"type": "webhook", "url": ...}, {"type": "epost",
     # "adresse": ...}]. Every recipient also has the in-app inbox.
     kanaler: dict[str, list[dict[str, str]]] = Field(default_factory=dict)
-    webhook_secret: SecretStr = SecretStr("whsec_c3lmby1kZXYtd2ViaG9vay1zZWNyZXQ=")
+    webhook_secret: SecretStr = SecretStr(DEV_WEBHOOK_SECRET)
     webhook_timeout_s: float = Field(default=10.0, gt=0)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
@@ -60,11 +87,14 @@ class Settings(BaseSettings):
         return Innstillinger()
 
     # The HTTP API (``syfo serve``, ``service.api``). ``jwt_key`` signs and checks the bearer tokens
-    # (HS256): production must set SYFO_JWT_KEY. ``api_read_wait_s`` bounds a read-your-writes wait
+    # (HS256): production must set SYFO_JWT_KEY. A token whose lifetime (``exp - iat``) is over
+    # ``jwt_max_ttl_s`` is refused, whoever signed it; clocks may differ by ``JWT_LEEWAY_S`` (service.api.auth).
+    # ``api_read_wait_s`` bounds a read-your-writes wait
     # (``min_position``); ``api_max_body_bytes`` caps a request body (413); ``api_max_future_s`` is how
     # far ahead of the server's clock a command's ``at`` may lie.
-    jwt_key: SecretStr = SecretStr("syfo-dev-jwt-key-for-local-runs-only-0123456789")
+    jwt_key: SecretStr = SecretStr(DEV_JWT_KEY)
     jwt_ttl_s: int = Field(default=3600, ge=1)
+    jwt_max_ttl_s: int = Field(default=12 * 3600, ge=60)
     api_max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     api_read_wait_s: float = Field(default=5.0, gt=0)
     api_max_future_s: int = Field(default=300, ge=0)
@@ -77,7 +107,7 @@ class Settings(BaseSettings):
     # ``hashkjede`` exist for benchmarks: with either off, new events are stored in clear text or left
     # out of the chain (`syfo verify` then names them). ``oppbevaring_saksdata_ar``: years case data is
     # kept after the person's last case closed (domain.oppbevaring); the leader's access is ACC-2's.
-    master_nokkel: SecretStr = SecretStr("syfo-dev-master-key-for-local-runs-only-0123456789")
+    master_nokkel: SecretStr = SecretStr(DEV_MASTER_NOKKEL)
     kryptering: bool = True
     hashkjede: bool = True
     oppbevaring_saksdata_ar: int = Field(default=3, ge=1)
@@ -85,3 +115,29 @@ class Settings(BaseSettings):
     # The web pages (service.web). ``demo_login`` shows a local-only "log in as" page for demo data
     # (requests from loopback addresses only); ``syfo serve --demo`` turns it on. Never in production.
     demo_login: bool = False
+    # Development secrets are accepted only with this on (or ``syfo serve --demo``): see DEV_SECRETS.
+    allow_dev_secrets: bool = False
+    # The session cookie's ``Secure`` flag (service.web.okt): unset means on, except in demo mode
+    # (``demo_login``, plain http on loopback). ``web_origin`` (``https://syfo.example``): the only
+    # Origin a login form may be posted from; unset, the Origin must name the request's own Host.
+    cookie_secure: bool | None = None
+    web_origin: str | None = None
+
+    @model_validator(mode="after")
+    def _levetid(self) -> Self:
+        if self.jwt_ttl_s > self.jwt_max_ttl_s:
+            raise ValueError(f"jwt_ttl_s ({self.jwt_ttl_s}) is over jwt_max_ttl_s ({self.jwt_max_ttl_s})")
+        return self
+
+    @property
+    def session_cookie_secure(self) -> bool:
+        """Does the session cookie carry ``Secure``? The setting, else on outside demo mode."""
+        return self.cookie_secure if self.cookie_secure is not None else not self.demo_login
+
+    def weak_secrets(self) -> list[str]:
+        """The environment variables of the secrets that are unset, empty or a development default."""
+        return [
+            "SYFO_" + navn.upper()
+            for navn, standard in DEV_SECRETS.items()
+            if getattr(self, navn).get_secret_value().strip() in ("", standard)
+        ]

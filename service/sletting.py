@@ -12,7 +12,10 @@ An erasure, in this order:
    verifies: it covers the stored ciphertext;
 3. brings the read models up to date: the stream now yields no case, milestone or reminder rows and
    a timeline of placeholders, so every row with the person's data is gone and no pending reminder
-   is left to send (the dispatcher reads the reminders table).
+   is left to send (the dispatcher reads the reminders table); the person's web sessions end;
+4. leaves no old copy in the database's files (``service.lagersql.rydd_etter_sletting``): SQLite
+   overwrites deleted rows (``secure_delete``) and its write-ahead log is checkpointed and truncated;
+   PostgreSQL's tables are vacuumed.
 
 Events stored in clear text before encryption was turned on cannot be shredded; the result counts
 them (``ukrypterte``) and the log says so. Re-encrypting such a store is a separate, one-off job.
@@ -37,8 +40,10 @@ from sqlalchemy import select
 
 from domain.oppbevaring import GRUNN_ANMODNING
 from domain.sykefravaer import Sykefravaer
-from projections.tabeller import saker
+from projections.tabeller import PROJEKSJONER, datanokler, saker, web_sessions
 from service.kryptering import Nokkellager, PersonMapper, nokkel_id
+from service.lagersql import rydd_etter_sletting
+from service.sessions import end_sessions_of_person
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -48,6 +53,8 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 MAKS_FORSOK = 10
+# The tables an erasure deletes from or updates (RET-3), vacuumed on PostgreSQL after it.
+SLETTEDE_TABELLER = (*(t.name for ts in PROJEKSJONER.values() for t in ts), datanokler.name, web_sessions.name)
 
 
 class PersonNotFoundError(LookupError):
@@ -114,6 +121,8 @@ def slett_person(
     if not registrert:
         makulert = lager.makuler(person_id, naa)  # an erasure recorded before: make sure its keys are gone
     kjerne.oppdaterer.fang_opp()
+    end_sessions_of_person(kjerne.engine, str(person_id))  # their web sessions hold the fnr (service.sessions)
+    rydd_etter_sletting(kjerne.engine, SLETTEDE_TABELLER)  # RET-3: no old copy left in the files
     ukrypterte = sum(1 for e in app.recorder.select_events(person_id) if nokkel_id(e.state) is None)
     log.info(
         "personopplysninger_slettet",

@@ -5,7 +5,7 @@ PostgreSQL module wants discrete ``POSTGRES_*`` values, so ``SYFO_DATABASE_URL``
 
 Accepted URLs:
 
-- unset: the SQLite file ``<SYFO_DATA_DIR>/syfo.db`` (the directory is created);
+- unset: the SQLite file ``<SYFO_DATA_DIR>/syfo.db`` (the directory is created, mode 0700);
 - ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db``;
 - ``postgresql://user[:password]@host[:port]/dbname`` (``postgresql+psycopg://`` too). The
   password may be empty. Query parameters:
@@ -19,20 +19,28 @@ Accepted URLs:
   Any other parameter is refused rather than dropped, because eventsourcing cannot pass it on;
   TLS and the like go in libpq's own variables (``PGSSLMODE``, ``PGSSLROOTCERT``), which psycopg
   reads from the process environment.
+
+An SQLite database file is created with mode 0600 (SQLite gives its ``-wal`` and ``-shm`` files the
+same mode), and an existing one readable by others is narrowed to 0600; every connection runs with
+``secure_delete`` on (``service.lagersql``).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
+from eventsourcing.sqlite import SQLiteDatastore
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
 from service.application import SyfoApp
 from service.kjede import integritet_env, koble
+from service.lagersql import SECURE_DELETE, enable_secure_delete
 
 if TYPE_CHECKING:
     from service.settings import Settings
@@ -52,7 +60,7 @@ SEARCH_PATH_OPTION = re.compile(r"-c\s*search_path\s*=\s*(\S+)")
 def eventsourcing_env(settings: Settings) -> dict[str, str]:
     """The eventsourcing environment for these settings (unprefixed keys)."""
     if settings.database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        create_data_dir(settings)
         return _sqlite_env(str(settings.sqlite_path))
     url = make_url(settings.database_url)
     if url.drivername == "sqlite":
@@ -67,7 +75,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
 def lesemodell_engine(settings: Settings) -> Engine:
     """The SQLAlchemy engine of the read models: the same database (and schema) as the events."""
     if settings.database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        create_data_dir(settings)
         return _sqlite_engine(str(settings.sqlite_path))
     url = make_url(settings.database_url)
     if url.drivername == "sqlite":
@@ -95,12 +103,37 @@ def lesemodell_engine(settings: Settings) -> Engine:
     )
 
 
+def create_data_dir(settings: Settings) -> None:
+    """``SYFO_DATA_DIR``, created readable by this user only (0700) when missing."""
+    if not settings.data_dir.exists():
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        settings.data_dir.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened; make it exact
+
+
+def private_file(path: str) -> None:
+    """Create the SQLite file with mode 0600 before SQLite does (it would use 0644), or narrow an existing
+    one and its ``-wal``/``-shm`` to 0600. ``:memory:`` and URI names are left alone."""
+    if not path or path.startswith("file:") or ":memory:" in path:
+        return
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    for sti in (path, path + "-wal", path + "-shm"):
+        try:
+            modus = os.stat(sti).st_mode
+        except FileNotFoundError:
+            continue
+        if modus & (stat.S_IRWXG | stat.S_IRWXO):
+            os.chmod(sti, 0o600)
+
+
 def _sqlite_engine(path: str) -> Engine:
+    private_file(path)
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": SQLITE_LOCK_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
     def _wal(dbapi_conn: Any, _rec: Any) -> None:
         dbapi_conn.execute("PRAGMA journal_mode=WAL")
+        dbapi_conn.execute(SECURE_DELETE)  # RET-3: deleted read-model rows are overwritten
 
     return engine
 
@@ -115,6 +148,8 @@ def lag_app(settings: Settings) -> SyfoApp:
     # recorder of our own, given their keys once the application exists.
     es_env |= integritet_env(es_env["PERSISTENCE_MODULE"])
     env = {prefix + k: v for k, v in es_env.items()}
+    if "SQLITE_DBNAME" in es_env:
+        private_file(es_env["SQLITE_DBNAME"])  # before eventsourcing opens (and would create) it
     with _oppstartslaas(es_env):
         app = SyfoApp(
             env,
@@ -127,6 +162,9 @@ def lag_app(settings: Settings) -> SyfoApp:
             krypter=settings.kryptering,
             kjede_pa=settings.hashkjede,
         )
+    datastore = getattr(app.recorder, "datastore", None)
+    if isinstance(datastore, SQLiteDatastore):
+        enable_secure_delete(datastore)
     return app
 
 

@@ -110,6 +110,9 @@ def fra_miljo() -> FastAPI:
 
     konfigurer_logging()
     settings = Settings()
+    svake = settings.weak_secrets()
+    if svake and not settings.allow_dev_secrets:  # as `syfo serve` (service.cli.require_real_secrets)
+        raise SystemExit(f"refusing to start: {', '.join(svake)} unset or a development default")
     kjerne = bygg_kjerne(settings)
     bakgrunn = Bakgrunn(kjerne)
 

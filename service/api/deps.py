@@ -117,7 +117,7 @@ def bruker(
     """The caller from the bearer token; 401 without a valid one."""
     if creds is None or creds.scheme.lower() != "bearer":
         raise ApiFeil(401, "missing or invalid bearer token", headers={"WWW-Authenticate": "Bearer"})
-    sub, rolle = les_token(t.settings.jwt_key.get_secret_value(), creds.credentials)
+    sub, rolle = les_token(t.settings.jwt_key.get_secret_value(), creds.credentials, t.settings.jwt_max_ttl_s)
     person_id = t.pseudonym(sub) if rolle is Rolle.AT else None
     b = Bruker(sub=sub, rolle=rolle, person_id=person_id)
     request.state.rolle = rolle.value

@@ -1,4 +1,7 @@
-"""One ASGI middleware for every request: correlation id, body size limit, last-resort 500, log, metrics.
+"""One ASGI middleware for every request: correlation id, body size limit, last-resort 500, log, metrics,
+and the headers that keep answers out of caches and content sniffing: ``X-Content-Type-Options:
+nosniff`` on every answer, ``Cache-Control: no-store`` on every ``/api/`` answer (they carry personal
+data: fødselsnummer, periods, plans; a shared or browser cache must not keep them).
 
 Pure ASGI rather than ``BaseHTTPMiddleware``: it costs little per request and sees the body as it
 streams, so a body over the limit is refused (413) without being read into memory, whether or not
@@ -19,6 +22,17 @@ from service.api.observability import Metrikker, logger
 from service.api.problems import PROBLEM_MEDIA, problem_bytes
 
 GYLDIG_REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
+API_PREFIKS = "/api/"
+
+
+def _med_sikkerhetshoder(hoder: list[tuple[bytes, bytes]], api: bool) -> list[tuple[bytes, bytes]]:
+    navn = {k.lower() for k, _ in hoder}
+    if b"x-content-type-options" not in navn:
+        hoder.append((b"x-content-type-options", b"nosniff"))
+    if api:
+        hoder = [(k, v) for k, v in hoder if k.lower() != b"cache-control"]
+        hoder.append((b"cache-control", b"no-store"))
+    return hoder
 
 
 class ForStorKropp(Exception):
@@ -43,12 +57,14 @@ class Mellomvare:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         status = {"kode": 500, "startet": False}
+        api = str(scope.get("path", "")).startswith(API_PREFIKS)
 
         async def send_med_id(melding: Message) -> None:
             if melding["type"] == "http.response.start":
                 status["kode"] = melding["status"]
                 status["startet"] = True
-                melding["headers"] = [*melding.get("headers", []), (b"x-request-id", request_id.encode())]
+                hoder = [*melding.get("headers", []), (b"x-request-id", request_id.encode())]
+                melding["headers"] = _med_sikkerhetshoder(hoder, api)
             await send(melding)
 
         lest = 0

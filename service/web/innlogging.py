@@ -1,7 +1,8 @@
 """Login with the API's token, logout, and the local-only "log in as" page for demo data.
 
-The login form takes the same bearer token the API takes (``syfo token`` mints one) and keeps it in
-the session cookie (``service.web.okt``). The demo page mints tokens itself, so it exists only when
+The login form takes the same bearer token the API takes (``syfo token`` mints one) and opens a
+server-side session for it (``service.web.okt``); both login forms carry a CSRF token and are refused
+when posted from another site (``Origin``). The demo page mints tokens itself, so it exists only when
 ``Settings.demo_login`` is on (``syfo serve --demo``) and only for requests from this machine; anywhere
 else it answers 404 as if it did not exist.
 """
@@ -24,12 +25,18 @@ from service.web.feil import SideRute
 from service.web.maler import side
 from service.web.okt import (
     CSRF_FELT,
-    bruker_fra_token,
+    apne_okt,
+    avslutt_okt,
+    csrf,
     csrf_gyldig,
     fra_loopback,
     innlogget,
-    sett_okt,
-    slett_okt,
+    innlogging_gyldig,
+    innloggings_csrf,
+    krev_innlogging_gyldig,
+    samme_opphav,
+    sett_inn_cookie,
+    token_fra,
     trygg_neste,
 )
 
@@ -41,7 +48,7 @@ DEMO_LEDERE: Final = 8
 
 @router.get("/logg-inn")
 def logg_inn_side(request: Request, t: TjenesterDep, neste: str | None = None) -> Response:
-    return side(request, "logg_inn.html", _kontekst(request, t, neste))
+    return _skjema(request, t, neste)
 
 
 @router.post("/logg-inn")
@@ -50,24 +57,33 @@ def logg_inn(
     t: TjenesterDep,
     token: Annotated[str, Form(max_length=MAKS_TOKEN)] = "",
     neste: Annotated[str, Form()] = "/",
+    csrf_verdi: Annotated[str, Form(alias=CSRF_FELT, max_length=100)] = "",
 ) -> Response:
+    if not innlogging_gyldig(request, t, csrf_verdi):
+        return _skjema(request, t, neste, "Skjemaet var utløpt eller kom fra et annet nettsted. Prøv igjen.", 403)
     token = token.strip().removeprefix("Bearer ").strip()
-    try:
-        bruker_fra_token(t, token)
-    except ApiFeil:
-        kontekst = _kontekst(request, t, neste) | {"feil": "Ugyldig eller utløpt token."}
-        return side(request, "logg_inn.html", kontekst, status=401)
     svar = RedirectResponse(trygg_neste(neste), status_code=303)
-    sett_okt(svar, request, token)
+    try:
+        apne_okt(svar, t, token)
+    except ApiFeil:
+        return _skjema(request, t, neste, "Ugyldig eller utløpt token.", 401)
     return svar
 
 
 @router.post("/logg-ut")
-def logg_ut(request: Request, t: TjenesterDep, csrf: Annotated[str, Form(alias=CSRF_FELT)] = "") -> Response:
-    if innlogget(request, t) is not None and not csrf_gyldig(request, t, csrf):
+def logg_ut(request: Request, t: TjenesterDep, csrf_verdi: Annotated[str, Form(alias=CSRF_FELT)] = "") -> Response:
+    if not samme_opphav(request, t) or (innlogget(request, t) is not None and not csrf_gyldig(request, t, csrf_verdi)):
         raise ApiFeil(403, "ugyldig skjema")
     svar = RedirectResponse("/logg-inn", status_code=303)
-    slett_okt(svar)
+    avslutt_okt(svar, request, t)
+    return svar
+
+
+def _skjema(request: Request, t: Tjenester, neste: str | None, feil: str | None = None, status: int = 200) -> Response:
+    """The login form, with its CSRF token (and the pre-login cookie it is bound to)."""
+    kontekst = _kontekst(request, t, neste) | {"inn_csrf": innloggings_csrf(request, t), "feil": feil}
+    svar = side(request, "logg_inn.html", kontekst, status=status)
+    sett_inn_cookie(svar, request, t)
     return svar
 
 
@@ -79,7 +95,11 @@ def demo_tillatt(request: Request, t: Tjenester) -> bool:
 def demo_side(request: Request, t: TjenesterDep) -> Response:
     if not demo_tillatt(request, t):
         raise ApiFeil(404, "not found")
-    return side(request, "demo.html", {"brukere": demobrukere(t), "bruker": None})
+    svar = side(
+        request, "demo.html", {"brukere": demobrukere(t), "bruker": None, "inn_csrf": innloggings_csrf(request, t)}
+    )
+    sett_inn_cookie(svar, request, t)
+    return svar
 
 
 @router.post("/demo-innlogging")
@@ -88,14 +108,16 @@ def demo_logg_inn(
     t: TjenesterDep,
     sub: Annotated[str, Form(max_length=80)] = "",
     rolle: Annotated[str, Form()] = "",
+    csrf_verdi: Annotated[str, Form(alias=CSRF_FELT, max_length=100)] = "",
 ) -> Response:
     if not demo_tillatt(request, t):
         raise ApiFeil(404, "not found")
+    krev_innlogging_gyldig(request, t, csrf_verdi)
     if rolle not in Rolle.__members__ or rolle == Rolle.SYSTEM.value:
         raise ApiFeil(400, "ukjent rolle")
     token = lag_token(t.settings.jwt_key.get_secret_value(), sub, rolle, t.settings.jwt_ttl_s)
     svar = RedirectResponse("/", status_code=303)
-    sett_okt(svar, request, token)
+    apne_okt(svar, t, token)
     return svar
 
 
@@ -124,4 +146,7 @@ def demobrukere(t: Tjenester) -> list[dict[str, Any]]:
 
 
 def _kontekst(request: Request, t: Tjenester, neste: str | None) -> dict[str, Any]:
-    return {"neste": trygg_neste(neste), "demo": demo_tillatt(request, t), "bruker": innlogget(request, t)}
+    bruker = innlogget(request, t)
+    okt_id = token_fra(request)
+    okt_csrf = csrf(t, okt_id) if bruker is not None and okt_id is not None else ""  # the header's logout form
+    return {"neste": trygg_neste(neste), "demo": demo_tillatt(request, t), "bruker": bruker, "csrf": okt_csrf}

@@ -1,9 +1,15 @@
-"""The login session of the pages: the API's bearer token (``service.api.auth``) kept in a cookie.
+"""The login session of the pages: a server-side session (``service.sessions``) named by a cookie.
 
-The cookie holds the same HS256 JWT the API takes in ``Authorization: Bearer``, so a page and the API
-agree on who the caller is and what role it has (ACC-1). The cookie is HttpOnly and SameSite=Strict;
-every form that changes something also carries a CSRF token derived from the session token, so a
-form posted from another site is refused even where SameSite is not honoured.
+Logging in takes the API's bearer token, checks it as the API does (``service.api.auth``: signature,
+role, at most ``Settings.jwt_max_ttl_s`` of lifetime) and opens a session in the database for its
+subject and role, ending no later than the token. The cookie holds only the random session id
+(256 bits), HttpOnly, SameSite=Strict, and ``Secure`` unless the settings say otherwise
+(``Settings.session_cookie_secure``: on outside demo mode). Logout, expiry and the person's erasure delete the
+session, so the old cookie value stops working at once in every process.
+
+Forms: every form that changes something carries a CSRF token, a keyed hash of the session id; the
+login forms (before there is a session) carry one bound to a random pre-login cookie. A POST whose
+``Origin`` (or, without it, ``Referer``) names another site is refused as well.
 """
 
 from __future__ import annotations
@@ -11,82 +17,148 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
-from datetime import UTC, datetime
+import secrets
+from datetime import UTC, datetime, timedelta
 from typing import Final
+from urllib.parse import urlsplit
 
-import jwt
 from starlette.requests import Request
 from starlette.responses import Response
 
-from service.api.auth import les_token
+from service.api.auth import token_claims
 from service.api.deps import Tjenester
 from service.api.problems import ApiFeil
 from service.revisjon import aktor_id
+from service.sessions import create_session, end_session, find_session
 from service.tilgang import Bruker, Rolle
 
 COOKIE: Final = "syfo_okt"
+INN_COOKIE: Final = "syfo_inn"  # the pre-login cookie the login forms' CSRF token is bound to
 CSRF_FELT: Final = "csrf"
+INN_LEVETID_S: Final = 3600
 
 
 def token_fra(request: Request) -> str | None:
+    """The session id in the cookie (what ``csrf`` binds a form to), or None."""
     verdi = request.cookies.get(COOKIE)
     return verdi or None
 
 
-def bruker_fra_token(t: Tjenester, token: str) -> Bruker:
-    """The caller of a token, as ``service.api.deps.bruker`` builds it; ApiFeil(401) when invalid."""
-    sub, rolle = les_token(t.settings.jwt_key.get_secret_value(), token)
-    person_id = t.pseudonym(sub) if rolle is Rolle.AT else None
-    return Bruker(sub=sub, rolle=rolle, person_id=person_id)
+def _naa() -> datetime:
+    return datetime.now(UTC)
 
 
 def innlogget(request: Request, t: Tjenester) -> Bruker | None:
-    """The logged-in caller, or None without a valid session cookie."""
-    token = token_fra(request)
-    if token is None:
+    """The logged-in caller, or None without a live session."""
+    okt_id = token_fra(request)
+    if okt_id is None:
         return None
-    try:
-        b = bruker_fra_token(t, token)
-    except ApiFeil:
+    okt = find_session(t.engine, okt_id, _naa())
+    if okt is None or okt.role not in Rolle.__members__:
         return None
+    rolle = Rolle(okt.role)
+    b = Bruker(sub=okt.sub, rolle=rolle, person_id=t.pseudonym(okt.sub) if rolle is Rolle.AT else None)
     request.state.rolle = b.rolle.value
     request.state.aktor = aktor_id(b, t.pseudonym)  # logs carry the pseudonymous id only (PRIV-3)
     return b
 
 
-def csrf(t: Tjenester, token: str) -> str:
-    """A form token bound to this session (a keyed hash of the session token)."""
+def _hmac(t: Tjenester, formal: bytes, verdi: str) -> str:
     nokkel = t.settings.jwt_key.get_secret_value().encode()
-    return hmac.new(nokkel, b"csrf:" + token.encode(), hashlib.sha256).hexdigest()[:40]
+    return hmac.new(nokkel, formal + verdi.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:40]
+
+
+def csrf(t: Tjenester, okt_id: str) -> str:
+    """A form token bound to this session (a keyed hash of the session id)."""
+    return _hmac(t, b"csrf:", okt_id)
 
 
 def csrf_gyldig(request: Request, t: Tjenester, verdi: str | None) -> bool:
-    token = token_fra(request)
-    return token is not None and verdi is not None and hmac.compare_digest(csrf(t, token), verdi)
+    okt_id = token_fra(request)
+    return okt_id is not None and verdi is not None and hmac.compare_digest(csrf(t, okt_id), verdi)
 
 
-def sett_okt(response: Response, request: Request, token: str) -> None:
-    """Store the token in the session cookie until the token itself expires."""
-    try:
-        exp = jwt.decode(token, options={"verify_signature": False}).get("exp")
-    except jwt.PyJWTError:
-        exp = None
-    max_age = None
-    if isinstance(exp, int | float):
-        max_age = max(int(exp - datetime.now(UTC).timestamp()), 0)
+def innloggings_csrf(request: Request, t: Tjenester) -> str:
+    """The CSRF token of a login form, bound to the caller's pre-login cookie; when it has none, a new
+    one is made here and ``sett_inn_cookie`` sets it on the answer."""
+    nonce = request.cookies.get(INN_COOKIE) or ""
+    if len(nonce) < 32 or len(nonce) > 100:
+        nonce = secrets.token_urlsafe(32)
+        request.state.ny_inn_nonce = nonce
+    return _hmac(t, b"login:", nonce)
+
+
+def sett_inn_cookie(svar: Response, request: Request, t: Tjenester) -> None:
+    """Give the caller the pre-login cookie made by ``innloggings_csrf`` for this request, if any."""
+    nonce = getattr(request.state, "ny_inn_nonce", None)
+    if nonce:
+        svar.set_cookie(
+            INN_COOKIE,
+            nonce,
+            max_age=INN_LEVETID_S,
+            httponly=True,
+            samesite="strict",
+            secure=t.settings.session_cookie_secure,
+            path="/",
+        )
+
+
+def innlogging_gyldig(request: Request, t: Tjenester, verdi: str | None) -> bool:
+    """A login form: its CSRF token matches the pre-login cookie, and it was posted from this site."""
+    nonce = request.cookies.get(INN_COOKIE)
+    if not nonce or not verdi or not samme_opphav(request, t):
+        return False
+    return hmac.compare_digest(_hmac(t, b"login:", nonce), verdi)
+
+
+def samme_opphav(request: Request, t: Tjenester) -> bool:
+    """Was the form posted from this site? ``Origin``, else ``Referer``; neither (an old client) passes,
+    the CSRF token still has to match. With ``Settings.web_origin`` set, only that origin is this site."""
+    kilde = request.headers.get("origin") or request.headers.get("referer")
+    if kilde is None:
+        return True
+    if kilde == "null":
+        return False
+    deler = urlsplit(kilde)
+    if t.settings.web_origin:
+        onsket = urlsplit(t.settings.web_origin)
+        return (deler.scheme, deler.netloc) == (onsket.scheme, onsket.netloc)
+    return bool(deler.netloc) and deler.netloc == request.headers.get("host", "")
+
+
+def apne_okt(response: Response, t: Tjenester, token: str) -> None:
+    """Open a session for a valid bearer token (ApiFeil(401) otherwise) and put its id in the cookie."""
+    claims = token_claims(t.settings.jwt_key.get_secret_value(), token, t.settings.jwt_max_ttl_s)
+    naa = _naa()
+    utloper = min(datetime.fromtimestamp(claims["exp"], UTC), naa + timedelta(seconds=t.settings.jwt_max_ttl_s))
+    sub, rolle = claims["sub"], claims["role"]
+    person_id = t.pseudonym(sub) if rolle == Rolle.AT.value else None
+    okt_id = create_session(t.engine, sub, rolle, person_id, utloper, naa)
     response.set_cookie(
         COOKIE,
-        token,
-        max_age=max_age,
+        okt_id,
+        max_age=max(int((utloper - naa).total_seconds()), 0),
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=t.settings.session_cookie_secure,
         path="/",
+    )
+    response.delete_cookie(
+        INN_COOKIE, path="/", httponly=True, samesite="strict", secure=t.settings.session_cookie_secure
     )
 
 
-def slett_okt(response: Response) -> None:
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+def avslutt_okt(response: Response, request: Request, t: Tjenester) -> None:
+    """End the session (in the database: the cookie value stops working everywhere) and drop the cookie."""
+    okt_id = token_fra(request)
+    if okt_id is not None:
+        end_session(t.engine, okt_id)
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=t.settings.session_cookie_secure)
+
+
+def krev_innlogging_gyldig(request: Request, t: Tjenester, verdi: str | None) -> None:
+    if not innlogging_gyldig(request, t, verdi):
+        raise ApiFeil(403, "ugyldig skjema")
 
 
 LOKALE_NAVN: Final = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})

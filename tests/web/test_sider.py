@@ -61,9 +61,7 @@ def test_a_page_without_a_session_sends_the_caller_to_the_login_form_and_back(de
 def test_the_login_form_takes_the_api_token_into_an_httponly_strict_cookie(demo: Web) -> None:
     demo.klient.cookies.clear()
 
-    r = demo.klient.post(
-        "/logg-inn", data={"token": demo.token("leder-demo", "NL"), "neste": "/saker"}, follow_redirects=False
-    )
+    r = demo.post_innlogging({"token": demo.token("leder-demo", "NL"), "neste": "/saker"})
 
     assert r.status_code == 303
     assert r.headers["location"] == "/saker"
@@ -76,10 +74,8 @@ def test_the_login_form_takes_the_api_token_into_an_httponly_strict_cookie(demo:
 def test_an_invalid_token_is_refused_and_an_outside_address_is_never_the_next_page(demo: Web) -> None:
     demo.klient.cookies.clear()
 
-    feil = demo.klient.post("/logg-inn", data={"token": "not-a-jwt"}, follow_redirects=False)
-    godt = demo.klient.post(
-        "/logg-inn", data={"token": demo.token("NAV", "NAV"), "neste": "//evil.example/"}, follow_redirects=False
-    )
+    feil = demo.post_innlogging({"token": "not-a-jwt"})
+    godt = demo.post_innlogging({"token": demo.token("NAV", "NAV"), "neste": "//evil.example/"})
 
     assert feil.status_code == 401
     assert "Ugyldig eller utløpt token" in feil.text
@@ -110,7 +106,8 @@ def test_the_demo_login_lists_demo_users_and_logs_in_locally(demo: Web) -> None:
     demo.klient.cookies.clear()
 
     side = demo.klient.get("/demo-innlogging")
-    r = demo.klient.post("/demo-innlogging", data={"sub": "leder-demo", "rolle": "NL"}, follow_redirects=True)
+    data = {"sub": "leder-demo", "rolle": "NL", "csrf": demo.csrf(side.text)}
+    r = demo.klient.post("/demo-innlogging", data=data, follow_redirects=True)
 
     assert side.status_code == 200
     assert 'data-sub="leder-demo"' in side.text

@@ -55,8 +55,14 @@ class Web:
 
     def logg_inn(self, sub: str, rolle: str) -> None:
         self.klient.cookies.clear()
-        r = self.klient.post("/logg-inn", data={"token": self.token(sub, rolle)}, follow_redirects=False)
+        r = self.post_innlogging({"token": self.token(sub, rolle)})
         assert r.status_code == 303, r.text
+
+    def post_innlogging(self, felter: dict[str, Any], **kwargs: Any) -> Any:
+        """Fill in the login form as a browser would: the form first (its CSRF token and cookie), then POST."""
+        skjema = self.klient.get("/logg-inn")
+        data = {"csrf": self.csrf(skjema.text), **felter}
+        return self.klient.post("/logg-inn", data=data, follow_redirects=False, **kwargs)
 
     def sak(self, ansatt: demodata.Ansatt) -> str:
         """The case id of a demo employee's case (one case each)."""
@@ -87,7 +93,8 @@ def web(database_url: str, data_dir: Path, **innstillinger: Any) -> Iterator[Web
     klokke = Klokke(KLOKKE)
     try:
         app = lag_api(kjerne, None, klokke, settings)
-        with TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 50000)) as klient:
+        # https, as in production: the session cookie is ``Secure`` outside demo mode
+        with TestClient(app, base_url="https://127.0.0.1", client=("127.0.0.1", 50000)) as klient:
             yield Web(klient, kjerne, settings, klokke)
     finally:
         kjerne.close()
