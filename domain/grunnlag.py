@@ -17,8 +17,16 @@ from domain.identer import fodselsdato
 from domain.innstillinger import Innstillinger
 from domain.kalender import oslo_dato
 from domain.kommandoer import SAKSBUNDNE, Deltaker, Kommando
-from domain.maksdato import beregn_maksdato
-from domain.tilfelle import Sak, Sykedager, Tilfelle, del_i_tilfeller, sykedager_per_virksomhet, tildel_saks_ider
+from domain.maksdato import beregn_maksdatoer
+from domain.tilfelle import (
+    Sak,
+    Sykedager,
+    Tilfelle,
+    del_i_tilfeller,
+    kun_reisetilskudd,
+    sykedager_per_virksomhet,
+    tildel_saks_ider,
+)
 
 
 @dataclass
@@ -152,7 +160,14 @@ class Grunnlag:
             return None
         s = self.finn_sak(k.orgnr, kommando_dato(k))
         if s is None and k.type in ("sykmelding", "egenmelding"):
-            fom: date = k["fom"] if k.type == "egenmelding" else min(p.fom for p in k["perioder"])
+            # TF-1: a reisetilskudd-only period covers no sick day, so it does not place the note.
+            fom: date | None = (
+                k["fom"]
+                if k.type == "egenmelding"
+                else min((p.fom for p in k["perioder"] if not kun_reisetilskudd(p)), default=None)
+            )
+            if fom is None:
+                return None
             s = next(
                 (x for x in self.saker if x.orgnr == k.orgnr and x.tilfelle.start <= fom <= x.tilfelle.slutt), None
             )
@@ -187,11 +202,13 @@ class Grunnlag:
         return [m for s in self.saker_i(pt) for m in self.saksfakta[s.case_id].moter if m.mote == mote]
 
     def maksdato(self, pt: Tilfelle) -> date | None:
+        """MAX-4 … MAX-7: the maksdato of a person tilfelle; never unknown for a known tilfelle (MAX-6)."""
         return self._maksdatoer.get(pt.start)
 
     @cached_property
-    def _maksdatoer(self) -> dict[date, date | None]:
-        return {pt.start: beregn_maksdato(self.person_tilfeller, pt, self.fodt) for pt in self.person_tilfeller}
+    def _maksdatoer(self) -> dict[date, date]:
+        tilfeller = self.person_tilfeller
+        return {pt.start: md for pt, md in zip(tilfeller, beregn_maksdatoer(tilfeller, self.fodt), strict=True)}
 
     # ---------------------------------------------------------------- day facts
 

@@ -28,7 +28,7 @@ class Dekning:
     """One document's coverage of one day."""
 
     dokument_nr: int  # arrival order of the document
-    helt_borte: bool  # grad 100 without reisetilskudd, or egenmelding (notation: fully absent)
+    helt_borte: bool  # grad 100 (reisetilskudd-only periods cover no day, TF-1), or egenmelding
     sykmelding_id: str | None
 
 
@@ -95,8 +95,22 @@ def _dager(fom: date, tom: date) -> Iterable[date]:
         d += EN_DAG
 
 
+def kun_reisetilskudd(p: Periode) -> bool:
+    """TF-1: ``reisetilskudd: true`` with ``grad = 100`` is travel support instead of sykepenger.
+
+    The employee works, so the period covers no sick day: its dates are days without sickness
+    (TF-2 … TF-4, AGP, MAX-1, REQ-1, reminder conditions) unless another accepted period covers
+    them. With ``grad`` 20–99 it is an ordinary graded sick period (gradert med reisetilskudd).
+    """
+    return p.reisetilskudd and p.grad == 100
+
+
 def sykedager_per_virksomhet(fakta: Sequence[Kommando]) -> dict[str, Sykedager]:
-    """TF-1, TF-5, TF-6, E-2: sick days per orgnr from the known commands."""
+    """TF-1, TF-5, TF-6, E-2: sick days per orgnr from the known commands.
+
+    TF-1: a reisetilskudd-only period (grad 100) is skipped, so an employer whose only documents
+    are such periods has no sick days and no case.
+    """
     annullert = {k["id"] for k in fakta if k.type == "sykmelding_annullert"}
     gjenopptatt: list[tuple[int, str, date]] = [
         (nr, k.orgnr, k["dato"]) for nr, k in enumerate(fakta) if k.type == "arbeid_gjenopptatt"
@@ -115,7 +129,9 @@ def sykedager_per_virksomhet(fakta: Sequence[Kommando]) -> dict[str, Sykedager]:
         kutt = min((dato for (gnr, org, dato) in gjenopptatt if org == k.orgnr and gnr > nr), default=None)
         sd = ut.setdefault(k.orgnr, Sykedager())
         for p in perioder:
-            helt = k.type == "egenmelding" or (p.grad == 100 and not p.reisetilskudd)
+            if kun_reisetilskudd(p):
+                continue  # TF-1: reisetilskudd only, the employee works; no sick day
+            helt = k.type == "egenmelding" or p.grad == 100
             tom = p.tom if kutt is None else min(p.tom, kutt - EN_DAG)
             for d in _dager(p.fom, tom):
                 sd.dager.setdefault(d, []).append(Dekning(nr, helt, sm_id))

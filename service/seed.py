@@ -593,9 +593,10 @@ class _Kjent:
         if d["type"] == "egenmelding":
             self.dokumenter.append((self.nr, d["orgnr"], d["id"], [(_d(d["fom"]), _d(d["tom"]), True)]))
         elif d["type"] == "sykmelding":
-            perioder = [
-                (_d(p["fom"]), _d(p["tom"]), p["grad"] == 100 and not p.get("reisetilskudd", False))
+            perioder = [  # TF-1: reisetilskudd with grad 100 covers no sick day
+                (_d(p["fom"]), _d(p["tom"]), p["grad"] == 100)
                 for p in d["perioder"]
+                if not (p["grad"] == 100 and p.get("reisetilskudd", False))
             ]
             self.dokumenter.append((self.nr, d["orgnr"], d["id"], perioder))
         elif d["type"] == "sykmelding_annullert":

@@ -441,17 +441,20 @@ def test_maksdato_info_goes_to_the_employee_and_nav_28_days_before() -> None:
     assert {c["maksdato"] for c in data["cases"]} == {"2025-06-02"}
 
 
-def test_no_maksdato_info_when_maksdato_is_unknown() -> None:
-    """RM-25 (only if maksdato is known), MAX-6, MAXM-2: turned 70 before S."""
+def test_turned_70_before_s_gives_a_maksdato_before_s_and_no_maksdato_info() -> None:
+    """MAX-6 (maksdato is never unknown): turned 70 on 2020-06-01 ⇒ maksdato 2020-05-29, before S.
+
+    RM-25's date next_wd(maksdato − 28) lies years before the first command, so nothing is sent.
+    """
     fnr = syntetisk_fnr(date(1950, 6, 1), 100)
 
     data = _simuler(_grunn(fnr=fnr), "2025-02-01")
 
     assert _finn(data, milestone="maksdato") == []
     [sak] = data["cases"]
-    assert sak["maksdato"] is None
+    assert sak["maksdato"] == "2020-05-29"
     maksdato = next(m for m in sak["milestones"] if m["kind"] == "maksdato")
-    assert (maksdato["due"], maksdato["status"]) == (None, "not_applicable")
+    assert maksdato["due"] == "2020-05-29"
 
 
 def test_the_maksdato_info_lead_time_is_configurable() -> None:

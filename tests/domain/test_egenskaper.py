@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Any
@@ -147,7 +147,9 @@ def sykefravaer(draw: st.DrawFn, spredning: int = 150) -> tuple[str, list[Notat]
     ut = []
     for nr in range(antall):
         fom = start + timedelta(days=draw(st.integers(0, spredning)))
-        ut.append(draw(notater(nr, fom, draw(st.sampled_from(orgs)))))
+        notat = draw(notater(nr, fom, draw(st.sampled_from(orgs))))
+        # TF-1: a reisetilskudd-only note covers no sick day; the first note always gives a case.
+        ut.append(replace(notat, reisetilskudd=False) if nr == 0 else notat)
     assert all(date(2025, 1, 1) <= n.fom <= n.tom <= date(2026, 12, 31) for n in ut)
     return fnr, ut
 
@@ -299,9 +301,12 @@ def test_cases_at_until_do_not_depend_on_when_and_in_which_order_notes_arrived(
 def test_two_notes_form_one_tilfelle_iff_at_most_15_non_sick_days_between(
     data: st.DataObject, fom1: date, gap: int, annen_virksomhet: bool, forst_den_andre: bool
 ) -> None:
-    a = data.draw(notater(1, fom1, "ORG-1"), label="first note")
+    # TF-1: no reisetilskudd-only note here, so every day of both notes is a sick day.
+    a = replace(data.draw(notater(1, fom1, "ORG-1"), label="first note"), reisetilskudd=False)
     fom2 = a.tom + timedelta(days=gap + 1)  # exactly `gap` non-sick calendar days between them
-    b = data.draw(notater(2, fom2, "ORG-2" if annen_virksomhet else "ORG-1"), label="second note")
+    b = replace(
+        data.draw(notater(2, fom2, "ORG-2" if annen_virksomhet else "ORG-1"), label="second note"), reisetilskudd=False
+    )
     assert (b.fom - a.tom).days - 1 == gap
 
     g = Grunnlag.bygg(STROM, kommandoer("PERSON-1", [b, a] if forst_den_andre else [a, b]), INN)
@@ -407,6 +412,8 @@ def scenarioer(draw: st.DrawFn) -> dict[str, Any]:
     for nr in range(draw(st.integers(1, 3), label="notes")):
         fom = s if nr == 0 else s + timedelta(days=draw(st.integers(0, 60), label="fom"))
         n = draw(notater(nr, fom, "ORG-1", type="sykmelding"), label="note")
+        if nr == 0:  # TF-1: a reisetilskudd-only first note would give no case at all
+            n = replace(n, reisetilskudd=False)
         notes.append(n)
         mottatt = fom + timedelta(days=draw(st.integers(0, 3), label="received after fom"))
         steps.append({**n.data(fnr), "at": _instant(mottatt, draw, f"note {nr}")})

@@ -248,7 +248,7 @@ def test_graded_leave_on_d_ak_meets_the_aktivitetskrav_on_d_ak() -> None:
 
 
 def test_reisetilskudd_on_d_ak_counts_as_activity() -> None:
-    """AK-1, AK-3 (4): reisetilskudd is work-related activity."""
+    """AK-1, AK-3 (4): reisetilskudd is work-related activity (graded: a sick period, TF-1)."""
     g = grunnlag(
         kommando(
             "sykmelding",
@@ -256,7 +256,10 @@ def test_reisetilskudd_on_d_ak_counts_as_activity() -> None:
             id="SM1",
             fnr=FNR,
             orgnr=ORG,
-            perioder=[{"fom": S, "tom": date(2025, 4, 30), "grad": 100, "reisetilskudd": True}],
+            perioder=[
+                {"fom": S, "tom": date(2025, 2, 28), "grad": 100},
+                {"fom": date(2025, 3, 1), "tom": date(2025, 4, 30), "grad": 50, "reisetilskudd": True},
+            ],
         )
     )
 
@@ -506,15 +509,14 @@ def test_dialogmote_3_is_never_before_s_p() -> None:
     assert _status(g, "dialogmote_3", date(2025, 2, 1)).due == S
 
 
-def test_without_maksdato_dialogmote_3_is_s_p_plus_272_and_maksdato_is_not_applicable() -> None:
-    """DM3-1, MAXM-2, MAX-6: turned 70 before S ⇒ D_DM3 = 2025-10-05, maksdato due null."""
+def test_turned_70_before_s_gives_a_maksdato_before_s_p_and_dialogmote_3_on_s_p() -> None:
+    """MAX-6 (maksdato is never unknown), DM3-1: 70 on 2020-06-01 ⇒ maksdato 2020-05-29, D_DM3 = S_p."""
     fnr = syntetisk_fnr(date(1950, 6, 1), 100)
 
     g = grunnlag(sykmelding("SM1", S, date(2025, 1, 31), fnr=fnr))
 
-    assert _status(g, "dialogmote_3", date(2025, 2, 1)).due == date(2025, 10, 5)
-    m = _status(g, "maksdato", date(2025, 2, 1))
-    assert (m.due, m.status) == (None, Status.NOT_APPLICABLE)
+    assert _status(g, "dialogmote_3", date(2025, 2, 1)).due == S
+    assert _status(g, "maksdato", date(2025, 2, 1)).due == date(2020, 5, 29)
 
 
 def test_the_maksdato_milestone_is_met_when_reached_while_sick() -> None:

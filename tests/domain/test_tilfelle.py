@@ -75,19 +75,27 @@ def test_at_a_slot_on_closed_on_the_tilfelle_is_still_open_but_not_at_the_end_of
 # ---------------------------------------------------------------- TF-1, TF-3, TF-9, E-2
 
 
+def _med_reisetilskudd(
+    id: str, mottatt: date, *perioder: tuple[date, date, int, bool], orgnr: str = "ORG-1"
+) -> Kommando:
+    return kommando(
+        "sykmelding",
+        mottatt,
+        id=id,
+        fnr="PERSON-1",
+        orgnr=orgnr,
+        perioder=[{"fom": f, "tom": t, "grad": g, "reisetilskudd": r} for f, t, g, r in perioder],
+    )
+
+
 def test_a_graded_note_with_reisetilskudd_counts_as_sick_but_not_fully_absent() -> None:
-    """TF-1 (any grade 20–100, reisetilskudd included); notation: fully absent needs 100 % without it."""
+    """TF-1: gradert sykmelding med reisetilskudd (grad 20–99) is an ordinary graded sick period."""
     g = grunnlag(
-        kommando(
-            "sykmelding",
+        _med_reisetilskudd(
+            "SM1",
             date(2025, 1, 6),
-            id="SM1",
-            fnr="PERSON-1",
-            orgnr="ORG-1",
-            perioder=[
-                {"fom": date(2025, 1, 6), "tom": date(2025, 1, 12), "grad": 100, "reisetilskudd": True},
-                {"fom": date(2025, 1, 13), "tom": date(2025, 1, 19), "grad": 20},
-            ],
+            (date(2025, 1, 6), date(2025, 1, 12), 50, True),
+            (date(2025, 1, 13), date(2025, 1, 19), 20, False),
         )
     )
 
@@ -95,6 +103,86 @@ def test_a_graded_note_with_reisetilskudd_counts_as_sick_but_not_fully_absent() 
     assert not g.helt_borte("ORG-1", date(2025, 1, 6))
     assert g.syk("ORG-1", date(2025, 1, 19))
     assert not g.helt_borte("ORG-1", date(2025, 1, 19))
+    assert [(s.tilfelle.start, s.tilfelle.slutt) for s in g.saker] == [(date(2025, 1, 6), date(2025, 1, 19))]
+
+
+def test_a_reisetilskudd_only_period_covers_no_sick_day_and_does_not_start_the_tilfelle() -> None:
+    """TF-1 (was: a sick day): reisetilskudd with grad 100 is work, so S is the first day of the next
+    period and the arbeidsgiverperiode counts from there (AGP-1)."""
+    g = grunnlag(
+        _med_reisetilskudd(
+            "SM1",
+            date(2026, 3, 3),
+            (date(2026, 3, 3), date(2026, 3, 16), 100, True),
+            (date(2026, 3, 17), date(2026, 4, 30), 100, False),
+        )
+    )
+
+    assert not g.syk("ORG-1", date(2026, 3, 3))
+    assert not g.syk(None, date(2026, 3, 16))
+    (sak,) = g.saker
+    assert (sak.tilfelle.start, sak.tilfelle.slutt) == (date(2026, 3, 17), date(2026, 4, 30))
+    assert sak.tilfelle.arbeidsgiverperiode_tom == date(2026, 4, 1)
+    assert g.sak_for_kommando(g.fakta[0]) == sak
+
+
+def test_a_note_with_only_reisetilskudd_gives_no_case() -> None:
+    """TF-1: NAV's isoppfolgingstilfelle gives no tilfelle for a reisetilskudd-only note."""
+    g = grunnlag(_med_reisetilskudd("SM1", date(2025, 1, 6), (date(2025, 1, 6), date(2025, 2, 28), 100, True)))
+
+    assert g.saker == []
+    assert g.person_tilfeller == []
+    assert g.sak_for_kommando(g.fakta[0]) is None
+
+
+def test_reisetilskudd_days_do_not_extend_a_tilfelle_and_count_toward_the_16_day_split() -> None:
+    """TF-1, TF-2: 16 reisetilskudd-only days between two sick spells are 16 days without sickness."""
+    g = grunnlag(
+        _med_reisetilskudd(
+            "SM1",
+            date(2025, 1, 6),
+            (date(2025, 1, 6), date(2025, 1, 31), 100, False),
+            (date(2025, 2, 1), date(2025, 2, 16), 100, True),
+            (date(2025, 2, 17), date(2025, 3, 31), 100, False),
+        )
+    )
+
+    assert _perioder(g.person_tilfeller) == [
+        (date(2025, 1, 6), date(2025, 1, 31)),
+        (date(2025, 2, 17), date(2025, 3, 31)),
+    ]
+    assert [s.tilfelle.start for s in g.saker] == [date(2025, 1, 6), date(2025, 2, 17)]
+
+
+def test_a_reisetilskudd_day_covered_by_another_sick_note_is_a_sick_day() -> None:
+    """TF-1: "unless another accepted period at O covers them"."""
+    g = grunnlag(
+        _med_reisetilskudd("SM1", date(2025, 1, 6), (date(2025, 1, 6), date(2025, 2, 28), 100, True)),
+        sykmelding("SM2", date(2025, 2, 3), date(2025, 2, 14), 60, mottatt=date(2025, 2, 3)),
+    )
+
+    assert not g.syk("ORG-1", date(2025, 2, 2))
+    assert g.syk("ORG-1", date(2025, 2, 3))
+    assert not g.helt_borte("ORG-1", date(2025, 2, 3))
+    assert [(s.tilfelle.start, s.tilfelle.slutt) for s in g.saker] == [(date(2025, 2, 3), date(2025, 2, 14))]
+
+
+def test_reisetilskudd_days_are_not_paid_days_nor_arbeidsgiverperiode_days() -> None:
+    """TF-1, AGP-1, MAX-1: a 100 % reisetilskudd month inside a leave is no sickness; the AGP and the
+    paid days skip it. S = 2025-01-06 with 01-13 … 01-19 as reisetilskudd: AGP = 01-06 … 01-12 and
+    01-20 … 01-28 (16 sick days), so the 16th sick day moves from 01-21 to 01-28."""
+    g = grunnlag(
+        _med_reisetilskudd(
+            "SM1",
+            date(2025, 1, 6),
+            (date(2025, 1, 6), date(2025, 1, 12), 100, False),
+            (date(2025, 1, 13), date(2025, 1, 19), 100, True),
+            (date(2025, 1, 20), date(2025, 3, 31), 100, False),
+        )
+    )
+
+    (sak,) = g.saker
+    assert sak.tilfelle.arbeidsgiverperiode_tom == date(2025, 1, 28)
 
 
 def test_the_highest_grade_wins_whatever_the_arrival_order() -> None:
