@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
 from sqlalchemy.sql import Select
 
-from domain.milepeler import KINDS
+from domain.milepeler import KINDS, for_sent
 from projections.tabeller import milepel_status, milepeler, paminnelser, posisjoner, saker, tidslinje
 
 SENDT = "sent"
@@ -79,6 +79,7 @@ def milepeler_pa(conn: Connection, case_ids: Sequence[str], idag: date) -> dict[
                 continue
             due = frister.get((cid, kind))
             m: dict[str, Any] = {"kind": kind, "due": due, "status": st["status"], "met_on": st["met_on"]}
+            m["late"] = for_sent(kind, due, st["status"], st["met_on"])  # MS-7
             liste.append(m)
         ut[cid] = liste
     return ut

@@ -52,6 +52,7 @@ from service.tilgang import (
     kan_liste,
     pluss_maneder,
     vis_hendelse,
+    vis_milepeler,
     vis_paminnelse,
     vurder_sak,
 )
@@ -243,7 +244,7 @@ class Leser:
             "date": self.idag,
             "access_basis": t.grunnlag,
             "events": hendelser,
-            "milestones": [m for m in ms if m["kind"] in t.synlighet.milepeler],
+            "milestones": vis_milepeler(t, ms),
             "reminders": [paminnelse(p, t) for p in paminnelser],
         }
 

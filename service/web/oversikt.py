@@ -24,7 +24,7 @@ from projections.tabeller import milepeler, saker
 from service.api.deps import Tjenester
 from service.api.history import pseudonymiser
 from service.api.reads import Leser, kontekst
-from service.tilgang import Bruker, Tilgang, vurder_sak
+from service.tilgang import Bruker, Tilgang, vis_milepeler, vurder_sak
 from service.web.tidslinjedata import frist_status
 
 SIDESTORRELSE: Final = 25
@@ -135,8 +135,7 @@ def oversikt(t: Tjenester, b: Bruker, request_id: str | None, f: Filter, side: i
                 "leder_id": leder,
                 "milepeler": [
                     m | {"farge": frist_status(m["status"], m["due"], idag)}
-                    for m in ms.get(r["case_id"], [])
-                    if m["kind"] in tg.synlighet.milepeler
+                    for m in vis_milepeler(tg, ms.get(r["case_id"], []))  # ACC-9
                 ],
             }
         )
