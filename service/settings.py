@@ -85,3 +85,13 @@ class Settings(BaseSettings):
     # The web pages (service.web). ``demo_login`` shows a local-only "log in as" page for demo data
     # (requests from loopback addresses only); ``syfo serve --demo`` turns it on. Never in production.
     demo_login: bool = False
+
+    # The hash chain's head anchored outside the database (service.anchor): `syfo verify` and a daily
+    # job append to this file, and `verify` fails when an anchored position is gone or differs. Unset:
+    # ``<data_dir>/kjedeanker.jsonl``. Keep it where the database's writers cannot rewrite it.
+    kjedeanker_fil: Path | None = None
+    kjedeanker_intervall_s: float = Field(default=86400.0, gt=0)
+
+    @property
+    def kjedeanker(self) -> Path:
+        return self.kjedeanker_fil or self.data_dir / "kjedeanker.jsonl"
