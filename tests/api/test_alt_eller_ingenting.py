@@ -103,6 +103,44 @@ def test_a_refused_log_row_of_a_virksomhet_stores_nothing_either(ny: Miljo) -> N
     assert _lagret(ny) == (0, 0, 0)
 
 
+def test_a_batch_whose_later_command_fails_answers_2xx_for_what_was_stored_and_names_the_failure(ny: Miljo) -> None:
+    """No path answers 5xx after storing: the first command is stored, the second fails and stores nothing."""
+    with ny.kjerne.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(
+                text(
+                    "CREATE FUNCTION nekt_sm() RETURNS trigger AS $$ BEGIN "
+                    "IF NEW.type = 'sykmelding' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ "
+                    "LANGUAGE plpgsql"
+                )
+            )
+            conn.execute(
+                text("CREATE TRIGGER nekt BEFORE INSERT ON kommandologg FOR EACH ROW EXECUTE FUNCTION nekt_sm()")
+            )
+        else:
+            conn.execute(
+                text(
+                    "CREATE TRIGGER nekt BEFORE INSERT ON kommandologg WHEN NEW.type = 'sykmelding' "
+                    "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                )
+            )
+
+    r = ny.klient.post(
+        "/api/v1/hendelser/batch",
+        json=[{"type": "virksomhet", "orgnr": ORG1, "hr_id": "hr-1", "at": kl(date(2025, 1, 2))}, _sykmelding()],
+        headers=ny.hoder("integrasjon-1", "SYSTEM"),
+    )
+
+    assert r.status_code == 200
+    forste, andre = r.json()["results"]
+    assert forste["status"] == 201
+    assert andre["status"] == 500
+    assert andre.get("position") is None
+    assert r.json()["position"] == forste["position"] == ny.kjerne.app.siste_posisjon()
+    assert ny.kjerne.app.person_for_fnr(FNR) not in ny.kjerne.app.repository
+    assert [(x["type"], x["posisjon"]) for x in _loggrader(ny)] == [("virksomhet", forste["position"])]
+
+
 def test_an_id_longer_than_the_log_column_on_postgresql_stores_nothing(ny: Miljo) -> None:
     """The case of the issue: a 100-character id answered 500 with its event stored and no log row."""
     if ny.kjerne.engine.dialect.name != "postgresql":

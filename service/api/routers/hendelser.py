@@ -135,6 +135,12 @@ def send_batch(request: Request, t: TjenesterDep, b: BrukerDep, body: KroppDep) 
             problem = problem_body(request.scope, feil.status, feil.detail, rule=feil.rule, field=feil.field)
             resultater.append({"index": i, "status": feil.status, "problem": problem})
             continue
+        except Exception as e:  # earlier items are stored: the batch must not answer 5xx
+            # A command is all or nothing (SyfoApp.behandle): this one stored nothing; say so in its result.
+            logger().error("command_failed", type=kommandoer[i].type, error=type(e).__name__)
+            problem = problem_body(request.scope, 500, "the command could not be stored; nothing of it was")
+            resultater.append({"index": i, "status": 500, "problem": problem})
+            continue
         resultater.append({"index": i, "status": r.status, **r.json(), "problem": None})
     posisjoner = [r["position"] for r in resultater if r.get("position") is not None]
     return {"results": resultater, "position": max(posisjoner, default=None)}
