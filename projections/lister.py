@@ -101,6 +101,7 @@ class Sakfilter:
     status: str | None = None
     frist_fra: date | None = None
     frist_til: date | None = None
+    skjult_status: str | None = None  # ACC-9: a milestone whose status this reader may not filter on
 
 
 def list_saker(
@@ -158,6 +159,8 @@ class Milepelfilter(Protocol):
     def frist_fra(self) -> date | None: ...
     @property
     def frist_til(self) -> date | None: ...
+    @property
+    def skjult_status(self) -> str | None: ...
 
 
 def milepel_treff(f: Milepelfilter, idag: date) -> Select[Any]:
@@ -171,6 +174,8 @@ def milepel_treff(f: Milepelfilter, idag: date) -> Select[Any]:
         q = q.where(m.c.due >= f.frist_fra)
     if f.frist_til is not None:
         q = q.where(m.c.due <= f.frist_til)
+    if f.status is not None and f.skjult_status is not None:
+        q = q.where(m.c.kind != f.skjult_status)  # ACC-9: its status must not decide what is listed
     if f.status is not None:
         ms = milepel_status.alias("ms")
         tidligere = milepel_status.alias("tidligere")

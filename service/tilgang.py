@@ -356,6 +356,12 @@ def plan_delt_med_rollen(t: Tilgang) -> bool:
     return False
 
 
+def skjult_planstatus(rolle: Rolle) -> str | None:
+    """ACC-9: the milestone whose status a list filter must not look at for this role (else a filter
+    on ``met`` would tell which cases have an unshared plan)."""
+    return None if rolle in PLAN_I_SIN_HELHET else PLANMILEPEL
+
+
 def vis_milepeler(t: Tilgang, milepeler: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The milestones this caller may see, as it may see them (TF-9, ACC-3, ACC-4, ACC-9).
 

@@ -51,6 +51,7 @@ from service.tilgang import (
     kan_lese_innboks,
     kan_liste,
     pluss_maneder,
+    skjult_planstatus,
     vis_hendelse,
     vis_milepeler,
     vis_paminnelse,
@@ -322,6 +323,12 @@ class Leser:
     def _begrens(self, f: lister.Sakfilter) -> lister.Sakfilter | None:
         """The caller's own limits as SQL filters; None when nothing can match. Exact checks follow."""
         b = self.bruker
+        skjult = skjult_planstatus(b.rolle)
+        if skjult is not None and f.status is not None and f.milepel == skjult:
+            raise ApiFeil(
+                400, "the oppfølgingsplan's status is not a filter in this role", rule="ACC-9", field="status"
+            )
+        f = replace(f, skjult_status=skjult)
         if b.rolle is Rolle.AT:
             return replace(f, person_id=b.person_id)
         if b.rolle is Rolle.NL:

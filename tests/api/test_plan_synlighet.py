@@ -119,3 +119,36 @@ def test_the_web_pages_show_nav_the_plan_as_not_shared(historie: Miljo) -> None:
     linje = next(x for x in liste.linjer if x["case_id"] == sak)
     assert (_plan(linje["milepeler"])["status"], _plan(linje["milepeler"])["farge"]) == ("not_shared", "not_shared")
     assert "2025-01-29" not in repr(side.milepeler) + repr(linje)
+
+
+def test_a_status_filter_never_tells_nav_which_cases_have_an_unshared_plan(ny: Miljo) -> None:
+    """ACC-9 in the lists: the plan is the case's only met milestone and is shared with nobody."""
+    sak = ny.lagre(
+        {
+            "type": "sykmelding",
+            "id": "SM1",
+            "fnr": FNR,
+            "orgnr": ORG1,
+            "sykmelder_id": "lege-1",
+            "perioder": [{"fom": "2025-01-06", "tom": "2025-03-28", "grad": 100}],
+            "at": kl(date(2025, 1, 6)),
+        }
+    )["case_id"]
+    ny.lagre(
+        {"type": "oppfolgingsplan_ferdig", "fnr": FNR, "orgnr": ORG1, "dato": "2025-01-29", "at": kl(date(2025, 1, 29))}
+    )
+    t = _tjenester(ny)
+
+    at = ny.les("/api/v1/saker", FNR, "AT", params={"status": "met"}).json()["items"]
+    nav = ny.les("/api/v1/saker", "NAV", "NAV", params={"status": "met"}).json()["items"]
+    nav_plan = ny.les("/api/v1/saker", "NAV", "NAV", params={"status": "met", "milestone": "oppfolgingsplan"})
+    web = oversikt.oversikt(t, Bruker("NAV", Rolle.NAV), None, oversikt.Filter(status="met"), 1)
+    web_plan = oversikt.oversikt(
+        t, Bruker("NAV", Rolle.NAV), None, oversikt.Filter(milepel="oppfolgingsplan", status="met"), 1
+    )
+
+    assert [x["case_id"] for x in at] == [sak]
+    assert nav == []
+    assert (nav_plan.status_code, nav_plan.json()["rule"]) == (400, "ACC-9")
+    assert web.linjer == web_plan.linjer == []
+    assert web.tellinger.per_status["met"] == 0
