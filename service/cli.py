@@ -307,7 +307,11 @@ def verify(
     finally:
         kjerne.close()
     if rapport.ok and case is None and rapport.hode is not None and rapport.hode_posisjon is not None:
-        append(settings.kjedeanker, rapport.hode_posisjon, rapport.hode)
+        try:
+            append(settings.kjedeanker, rapport.hode_posisjon, rapport.hode)
+        except OSError as e:
+            Console(stderr=True).print(f"SYFO_KJEDEANKER_FIL: cannot append to {settings.kjedeanker}: {e.strerror}")
+            raise typer.Exit(2) from None
     if som_json:
         print(json.dumps(rapport.som_dict(), indent=2))
     elif rapport.forste is None:

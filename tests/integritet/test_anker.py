@@ -115,3 +115,10 @@ def test_the_daily_job_of_the_background_process_anchors_the_head(kjerne: Kjerne
     assert [(x["position"], x["head"]) for x in _linjer(fil)] == [chain_head(kjerne.engine)]
     _kutt_halen(kjerne, 1)
     assert not verifiser(kjerne.app, kjerne.engine, anker=fil).ok
+
+
+def test_an_anchor_file_that_cannot_be_written_is_named_and_exits_2(kjerne: Kjerne, tmp_path: Path) -> None:
+    res = CliRunner().invoke(cli, ["verify"], env={"SYFO_KJEDEANKER_FIL": str(tmp_path)})  # a directory
+
+    assert res.exit_code == 2
+    assert "SYFO_KJEDEANKER_FIL" in res.stderr
