@@ -304,6 +304,9 @@ def verify(
     except CaseNotFoundError:
         Console(stderr=True).print(f"--case: no case {case!r}")
         raise typer.Exit(2) from None
+    except OSError as e:  # the anchor file: a directory, no permission
+        Console(stderr=True).print(f"SYFO_KJEDEANKER_FIL: cannot read {settings.kjedeanker}: {e.strerror}")
+        raise typer.Exit(2) from None
     finally:
         kjerne.close()
     if rapport.ok and case is None and rapport.hode is not None and rapport.hode_posisjon is not None:
