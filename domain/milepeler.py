@@ -46,6 +46,17 @@ KINDS: Final = (
 PERSONNIVA: Final = frozenset({"motebehov", "dialogmote_2", "dialogmote_3", "maksdato"})
 
 
+# MS-7: the duties that can be fulfilled late (point milestones and aktivitetskrav never are, AK-3).
+SEN_OPPFYLLING: Final = frozenset({"oppfolgingsplan", "dialogmote_1", "dialogmote_2"})
+
+
+def for_sent(kind: str, due: date | None, status: str, met_on: date | None) -> bool:
+    """MS-7: the duty was met after its due date (``late`` in the output)."""
+    if kind not in SEN_OPPFYLLING or status != Status.MET or due is None or met_on is None:
+        return False
+    return met_on > due
+
+
 @dataclass(frozen=True)
 class Milepel:
     kind: str

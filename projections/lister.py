@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
 from sqlalchemy.sql import Select
 
-from domain.milepeler import KINDS
+from domain.milepeler import KINDS, for_sent
 from projections.tabeller import milepel_status, milepeler, paminnelser, posisjoner, saker, tidslinje
 
 SENDT = "sent"
@@ -79,6 +79,7 @@ def milepeler_pa(conn: Connection, case_ids: Sequence[str], idag: date) -> dict[
                 continue
             due = frister.get((cid, kind))
             m: dict[str, Any] = {"kind": kind, "due": due, "status": st["status"], "met_on": st["met_on"]}
+            m["late"] = for_sent(kind, due, st["status"], st["met_on"])  # MS-7
             liste.append(m)
         ut[cid] = liste
     return ut
@@ -100,6 +101,7 @@ class Sakfilter:
     status: str | None = None
     frist_fra: date | None = None
     frist_til: date | None = None
+    skjult_status: str | None = None  # ACC-9: a milestone whose status this reader may not filter on
 
 
 def list_saker(
@@ -157,6 +159,8 @@ class Milepelfilter(Protocol):
     def frist_fra(self) -> date | None: ...
     @property
     def frist_til(self) -> date | None: ...
+    @property
+    def skjult_status(self) -> str | None: ...
 
 
 def milepel_treff(f: Milepelfilter, idag: date) -> Select[Any]:
@@ -170,6 +174,8 @@ def milepel_treff(f: Milepelfilter, idag: date) -> Select[Any]:
         q = q.where(m.c.due >= f.frist_fra)
     if f.frist_til is not None:
         q = q.where(m.c.due <= f.frist_til)
+    if f.status is not None and f.skjult_status is not None:
+        q = q.where(m.c.kind != f.skjult_status)  # ACC-9: its status must not decide what is listed
     if f.status is not None:
         ms = milepel_status.alias("ms")
         tidligere = milepel_status.alias("tidligere")

@@ -15,7 +15,7 @@ from uuid import UUID
 from sqlalchemy import Connection, and_, or_, select
 
 from domain.kalender import OSLO
-from domain.milepeler import KINDS, Status
+from domain.milepeler import KINDS, Status, for_sent
 from domain.paminnelser import PLANLAGT, vises_som_planlagt
 from projections.tabeller import milepel_status, milepeler, paminnelser, saker
 
@@ -57,6 +57,7 @@ def saker_pa(conn: Connection, idag: date, person_id: str | None = None) -> list
             m: dict[str, Any] = {"kind": kind, "due": due.isoformat() if due else None, "status": st["status"]}
             if st["met_on"] is not None:
                 m["met_on"] = st["met_on"].isoformat()
+            m["late"] = for_sent(kind, due, st["status"], st["met_on"])  # MS-7
             ms.append(m)
         ut.append(
             {

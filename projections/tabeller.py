@@ -158,8 +158,10 @@ revisjonslogg = Table(
     Index("ix_revisjonslogg_person_id_id", "person_id", "id"),
 )
 
-# Who sent each accepted command through the API (AUD-2): the actor of an event in the audit history.
-# Keyed by the stream position of the command's last stored event; no payload, no identity numbers.
+# Every command sent through the API (AUD-2): who sent it and what became of it (``utfall``: accepted,
+# repeat or rejected with its ``regel``). An accepted command's row is written in the transaction that
+# stores its events (``service.kjede``), keyed by the position of its last event; a repeat's row holds
+# the first command's position, a rejected one none. No payload, no identity numbers.
 kommandologg = Table(
     "kommandologg",
     metadata,
@@ -172,7 +174,9 @@ kommandologg = Table(
     Column("kommando_id", String(80)),  # the command's own id (VAL-4), for a repeat's answer
     Column("person_id", String(36)),
     Column("case_id", String(40)),
-    Column("posisjon", BigInteger, nullable=False),
+    Column("posisjon", BigInteger),
+    Column("utfall", String(12), nullable=False, server_default="accepted"),
+    Column("regel", String(20)),  # the rule that refused a rejected command
     Index("ix_kommandologg_person_id_posisjon", "person_id", "posisjon"),
     Index("ix_kommandologg_type_kommando_id", "type", "kommando_id"),
 )

@@ -8,7 +8,7 @@ from typing import Any
 
 from domain.innstillinger import Innstillinger
 from domain.kalender import oslo_dato
-from domain.milepeler import Vurdering, milepeler
+from domain.milepeler import Vurdering, for_sent, milepeler
 from domain.paminnelser import Beslutning, Paminnelsesmotor
 from domain.sykefravaer import Sykefravaer
 
@@ -48,6 +48,7 @@ def _milepel_json(m: Any) -> dict[str, Any]:
     ut: dict[str, Any] = {"kind": m.kind, "due": m.due.isoformat() if m.due else None, "status": m.status.value}
     if m.met_on is not None:
         ut["met_on"] = m.met_on.isoformat()
+    ut["late"] = for_sent(m.kind, m.due, m.status, m.met_on)  # MS-7
     return ut
 
 

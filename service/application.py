@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -22,6 +22,8 @@ from domain.referanse import Referanse
 from domain.sykefravaer import ID_KOMMANDOER, Sykefravaer, person_strom_id
 from domain.virksomhet import Virksomhet
 from projections.lesemodell import Personstrom
+from service.kjede import IN_TRANSACTION, KjedetPostgresRecorder, KjedetSQLiteRecorder
+from service.lagersql import Lager, Markor
 
 _SLUTT = datetime.max.replace(tzinfo=UTC)
 MAKS_FORSOK = 10  # optimistic concurrency: a losing writer reloads and retries this many times
@@ -63,6 +65,10 @@ class Kvittering:
     beslutninger: tuple[Beslutning, ...] = ()
 
 
+# Writes a command's log row (AUD-2) on the event store's cursor, in the transaction of its events.
+Loggforer = Callable[[Kvittering, Markor, Lager], None]
+
+
 class SyfoApp(Application[UUID]):
     """Sick-leave follow-up as an eventsourcing application."""
 
@@ -94,20 +100,27 @@ class SyfoApp(Application[UUID]):
             valider_identer=self.innstillinger.validate_ids,
         )
 
-    def behandle(self, k: Kommando) -> Kvittering:
-        """Apply one command; retried on a concurrent write to the same streams (no event is lost)."""
+    def behandle(self, k: Kommando, logg: Loggforer | None = None) -> Kvittering:
+        """Apply one command; retried on a concurrent write to the same streams (no event is lost).
+
+        All or nothing: the command's events, its id reference and, with ``logg``, its command-log row
+        (AUD-2) are stored in one transaction; if any of them fails, none is stored and this raises.
+        Everything the answer needs (the case) is worked out before the save, so nothing can fail after it.
+        """
+        if logg is not None and not isinstance(self.recorder, KjedetSQLiteRecorder | KjedetPostgresRecorder):
+            raise TypeError("a command log row needs the recorder of service.kjede (service.wiring.lag_app)")
         for forsok in range(MAKS_FORSOK):
             try:
-                return self._behandle(k)
+                return self._behandle(k, logg)
             except IntegrityError:
                 if forsok == MAKS_FORSOK - 1:
                     raise
                 _vent_for_nytt_forsok(forsok)
         raise AssertionError("unreachable")
 
-    def _behandle(self, k: Kommando) -> Kvittering:
+    def _behandle(self, k: Kommando, logg: Loggforer | None) -> Kvittering:
         if k.type == "virksomhet":
-            return self._virksomhet(k)
+            return self._virksomhet(k, logg)
         if k.type in REF_FOR_TYPE:
             ref = self._referanse(REF_FOR_TYPE[k.type], k["id"])
             if ref is None:
@@ -131,14 +144,27 @@ class SyfoApp(Application[UUID]):
         motor = Paminnelsesmotor(person.grunnlag(self.innstillinger), person.historikk(), self._hr_oppslag(k.at))
         umiddelbare = motor.umiddelbare(k)
         person.registrer(umiddelbare)
-        recordings = self.save(person, *nye)
-        return Kvittering(True, person.id, self._case_id(person, k), recordings[-1].notification.id, tuple(umiddelbare))
+        kv = Kvittering(True, person.id, self._case_id(person, k), None, tuple(umiddelbare))
+        return self._lagre(kv, logg, person, *nye)
+
+    def _lagre(self, kv: Kvittering, logg: Loggforer | None, *objekter: Any) -> Kvittering:
+        """Save the aggregates' new events and, in the same transaction, the command's log row."""
+        ekstra: dict[str, Any] = {}
+        if logg is not None:
+            loggfor = logg
+
+            def i_transaksjonen(m: Markor, lager: Lager, ider: Sequence[int]) -> None:
+                loggfor(replace(kv, posisjon=ider[-1]), m, lager)
+
+            ekstra[IN_TRANSACTION] = i_transaksjonen
+        recordings = self.save(*objekter, **ekstra)
+        return replace(kv, posisjon=recordings[-1].notification.id)
 
     def _case_id(self, person: Sykefravaer, k: Kommando) -> str | None:
         s = person.grunnlag(self.innstillinger).sak_for_kommando(k)
         return s.case_id if s else None
 
-    def _virksomhet(self, k: Kommando) -> Kvittering:
+    def _virksomhet(self, k: Kommando, logg: Loggforer | None) -> Kvittering:
         vid = Virksomhet.create_id(k.orgnr)
         try:
             v: Virksomhet = self.repository.get(vid)
@@ -146,7 +172,7 @@ class SyfoApp(Application[UUID]):
             v = Virksomhet(orgnr=k.orgnr, timestamp=k.at)
         if not v.sett_hr(k["hr_id"], k.at):
             return Kvittering(False, None, None, None)
-        return Kvittering(True, None, None, self.save(v)[-1].notification.id)
+        return self._lagre(Kvittering(True, None, None, None), logg, v)
 
     def _referanse(self, art: str, ident: str) -> Referanse | None:
         try:

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import structlog
+from apscheduler.schedulers.background import BackgroundScheduler
 
 from projections.oppdaterer import Kjoring
 from scheduler.takt import Takt
 from scheduler.utsender import Kanalvalg, Utsender
 from scheduler.vekkeklokke import Vekkeklokke
+from service.anchor import anchor_head
 from service.kjerne import Kjerne
 from service.settings import Settings
+
+log = structlog.get_logger(__name__)
 
 
 def lag_utsender(kjerne: Kjerne, settings: Settings, kanaler: Kanalvalg) -> Utsender:
@@ -42,7 +49,11 @@ class Bakgrunn:
     intervall: float = 0.5
     takt: Takt | None = None  # None: projections only
     sikkerhet: timedelta = timedelta(seconds=30)
+    kjedeanker: Path | None = None  # the anchor file (service.anchor): the head is appended at start, then daily
+    kjedeanker_intervall: timedelta = timedelta(days=1)
+    ankret: threading.Event = field(default_factory=threading.Event)  # set after each anchor written
     _kjoring: Kjoring | None = None
+    _ankerplan: BackgroundScheduler | None = None
     _vekkeklokke: Vekkeklokke | None = None
     _traader: list[threading.Thread] = field(default_factory=list)
 
@@ -52,6 +63,30 @@ class Bakgrunn:
         if self.takt is not None:
             self._vekkeklokke = Vekkeklokke(self.takt.tikk, sikkerhet=self.sikkerhet)
             self._vekkeklokke.start()
+        if self.kjedeanker is not None:
+            self._ankerplan = BackgroundScheduler(
+                timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+            )
+            self._ankerplan.add_job(
+                self.ankre,
+                "interval",
+                seconds=self.kjedeanker_intervall.total_seconds(),
+                next_run_time=datetime.now(UTC),
+                id="kjedeanker",
+            )
+            self._ankerplan.start()
+
+    def ankre(self) -> None:
+        """The daily job: append the chain's head to the anchor file (AUD-2; ``service.anchor``)."""
+        assert self.kjedeanker is not None
+        try:
+            a = anchor_head(self.kjerne.engine, self.kjedeanker)
+        except Exception:  # the next run tries again; the service goes on
+            log.exception("chain_anchor_failed")
+            return
+        if a is not None:
+            log.info("chain_anchored", position=a.position)
+        self.ankret.set()
 
     def vekk(self) -> None:
         """A command was stored: let the projections and the scheduler look now, not at the next tick."""
@@ -71,6 +106,9 @@ class Bakgrunn:
         return self._vekkeklokke.hjerteslag if self._vekkeklokke else None
 
     def stopp(self, timeout: float = 5.0) -> None:
+        if self._ankerplan is not None:
+            self._ankerplan.shutdown(wait=True)
+            self._ankerplan = None
         if self.takt is not None:
             self.takt.utsender.stopp.set()
         if self._vekkeklokke is not None:

@@ -261,7 +261,13 @@ def worker(
     innhenting = timedelta(days=settings.innhenting_maks_dager)
     takt = lag_takt(kjerne, lag_utsender(kjerne, settings, kanaler), innhenting)
     sikkerhet = timedelta(seconds=tikk_sekunder or settings.vekkeklokke_sikkerhet_s)
-    bakgrunn = Bakgrunn(kjerne, takt=takt, sikkerhet=sikkerhet)
+    bakgrunn = Bakgrunn(
+        kjerne,
+        takt=takt,
+        sikkerhet=sikkerhet,
+        kjedeanker=settings.kjedeanker,
+        kjedeanker_intervall=timedelta(seconds=settings.kjedeanker_intervall_s),
+    )
     stopp = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopp.set())
     signal.signal(signal.SIGINT, lambda *_: stopp.set())
@@ -284,24 +290,42 @@ def verify(
     case: Annotated[str | None, typer.Option("--case", help="Only the stream that holds this case.")] = None,
     som_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
 ) -> None:
-    """Re-compute the hash chain over the stored events; exit 1 and name the first broken link if any."""
+    """Re-compute the hash chain over the stored events; exit 1 and name the first broken link if any.
+
+    The whole store is also held against the anchor file (``SYFO_KJEDEANKER_FIL``): every anchored head
+    must still be in the chain with its hash. A clean check of the whole store appends the head to it.
+    """
+    from service.anchor import append
     from service.integritet import verifiser
     from service.kjerne import bygg_kjerne
     from service.settings import Settings
     from service.sletting import CaseNotFoundError
 
-    kjerne = bygg_kjerne(Settings())
+    settings = Settings()
+    kjerne = bygg_kjerne(settings)
     try:
-        rapport = verifiser(kjerne.app, kjerne.engine, case_id=case)
+        rapport = verifiser(kjerne.app, kjerne.engine, case_id=case, anker=settings.kjedeanker)
     except CaseNotFoundError:
         Console(stderr=True).print(f"--case: no case {case!r}")
         raise typer.Exit(2) from None
+    except OSError as e:  # the anchor file: a directory, no permission
+        Console(stderr=True).print(f"SYFO_KJEDEANKER_FIL: cannot read {settings.kjedeanker}: {e.strerror}")
+        raise typer.Exit(2) from None
     finally:
         kjerne.close()
+    if rapport.ok and case is None and rapport.hode is not None and rapport.hode_posisjon is not None:
+        try:
+            append(settings.kjedeanker, rapport.hode_posisjon, rapport.hode)
+        except OSError as e:
+            Console(stderr=True).print(f"SYFO_KJEDEANKER_FIL: cannot append to {settings.kjedeanker}: {e.strerror}")
+            raise typer.Exit(2) from None
     if som_json:
         print(json.dumps(rapport.som_dict(), indent=2))
     elif rapport.forste is None:
-        print(f"OK: {rapport.omfang}: {rapport.kjederader} chain rows, {rapport.hendelser} events; head {rapport.hode}")
+        print(
+            f"OK: {rapport.omfang}: {rapport.kjederader} chain rows, {rapport.hendelser} events, "
+            f"{rapport.ankre} anchor(s) held; head {rapport.hode_posisjon} {rapport.hode}"
+        )
     else:
         b = rapport.forste
         print(
@@ -448,7 +472,13 @@ def serve(
         kjerne.oppdaterer.fang_opp()
         takt = lag_takt(kjerne, lag_utsender(kjerne, settings, kanaler)) if kanaler is not None else None
         sikkerhet = timedelta(seconds=settings.vekkeklokke_sikkerhet_s)
-        bakgrunn = Bakgrunn(kjerne, takt=takt, sikkerhet=sikkerhet)
+        bakgrunn = Bakgrunn(
+            kjerne,
+            takt=takt,
+            sikkerhet=sikkerhet,
+            kjedeanker=settings.kjedeanker,
+            kjedeanker_intervall=timedelta(seconds=settings.kjedeanker_intervall_s),
+        )
         bakgrunn.start()
         try:
             uvicorn.run(lag_api(kjerne, bakgrunn, settings=settings), host=host, port=port, access_log=False)

@@ -14,8 +14,8 @@ passes, each streaming in a fixed order with constant memory:
 
 Each check compares a link with its stored neighbour, so one broken link is reported once and
 does not make every later link fail. A deleted tail (the last events together with their chain
-rows) is not detectable from inside the database: compare ``Rapport.hode`` (the head hash and
-length) with a copy kept elsewhere.
+rows) is not detectable from inside the database, so the head is anchored outside it
+(``service.anchor``): with ``anker``, every anchored position must still hold its anchored hash.
 """
 
 from __future__ import annotations
@@ -23,11 +23,13 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from sqlalchemy import Connection, Engine, text
 
+from service import anchor
 from service.kjede import NULLHASH, global_hash, kjedenokkel, som_uuid, strom_hash
 from service.sletting import person_for_sak
 
@@ -45,6 +47,9 @@ HENDELSE_MANGLER = "hendelse_mangler"  # the chain names an event the events tab
 HENDELSE_BYTTET = "hendelse_byttet"  # another stream/version under that notification id
 HENDELSE_ENDRET = "hendelse_endret"  # the stored bytes do not hash to the chain's link
 UTENFOR_KJEDEN = "utenfor_kjeden"  # an event the chain does not cover
+ANKER_MANGLER = "anker_mangler"  # an anchored position is no longer in the chain (the tail was cut)
+ANKER_AVVIK = "anker_avvik"  # the chain row at an anchored position has another hash (rewritten)
+ANKER_ULESBAR = "anker_ulesbar"  # a line of the anchor file does not read (the file was altered)
 
 
 @dataclass(frozen=True)
@@ -76,9 +81,11 @@ class Rapport:
     omfang: str
     kjederader: int
     hendelser: int
-    hode: str | None  # the head's global hash: keep a copy outside the database to detect truncation
+    hode: str | None  # the head's global hash: anchored outside the database to detect truncation
     brudd: tuple[Brudd, ...]
     avkortet: bool = False  # more than MAKS_BRUDD broken links
+    hode_posisjon: int | None = None  # the head's chain position
+    ankre: int = 0  # anchors checked
 
     @property
     def ok(self) -> bool:
@@ -96,14 +103,26 @@ class Rapport:
             "chain_rows": self.kjederader,
             "events": self.hendelser,
             "head": self.hode,
+            "head_position": self.hode_posisjon,
+            "anchors_checked": self.ankre,
             "first_broken_link": self.forste.som_dict() if self.forste else None,
             "broken_links": [b.som_dict() for b in self.brudd],
             "truncated": self.avkortet,
         }
 
 
-def verifiser(app: SyfoApp, engine: Engine, *, person_id: UUID | None = None, case_id: str | None = None) -> Rapport:
-    """Verify the whole store, or one person's stream (``person_id``, or the stream of ``case_id``)."""
+def verifiser(
+    app: SyfoApp,
+    engine: Engine,
+    *,
+    person_id: UUID | None = None,
+    case_id: str | None = None,
+    anker: Path | None = None,
+) -> Rapport:
+    """Verify the whole store, or one person's stream (``person_id``, or the stream of ``case_id``).
+
+    With ``anker`` (the anchor file, ``service.anchor``) the whole store's check also holds the chain
+    against every anchored head: a position that is gone or holds another hash is a broken link."""
     if case_id is not None and person_id is None:
         person_id = person_for_sak(app, engine, case_id)
     omfang = "store" if person_id is None else (f"case {case_id}" if case_id else f"stream {person_id}")
@@ -112,9 +131,19 @@ def verifiser(app: SyfoApp, engine: Engine, *, person_id: UUID | None = None, ca
         sjekk.global_kjede(conn)
         sjekk.strommer(conn)
         sjekk.utenfor(conn)
+    ankre = 0
+    if anker is not None and person_id is None:
+        ankre = sjekk.ankre(engine, anker)
     brudd = sorted(sjekk.brudd, key=lambda b: (b.posisjon is None, b.posisjon or 0, b.notification_id or 0))
     return Rapport(
-        omfang, sjekk.kjederader, sjekk.hendelser, sjekk.hode, tuple(brudd[:MAKS_BRUDD]), len(brudd) > MAKS_BRUDD
+        omfang,
+        sjekk.kjederader,
+        sjekk.hendelser,
+        sjekk.hode,
+        tuple(brudd[:MAKS_BRUDD]),
+        len(brudd) > MAKS_BRUDD,
+        sjekk.hode_posisjon,
+        ankre,
     )
 
 
@@ -139,6 +168,7 @@ class _Sjekk:
         self.kjederader = 0
         self.hendelser = 0
         self.hode: str | None = None
+        self.hode_posisjon: int | None = None
 
     def _feil(self, art: str, melding: str, **kw: Any) -> None:
         if len(self.brudd) <= MAKS_BRUDD:
@@ -161,7 +191,7 @@ class _Sjekk:
             self.kjederader += 1
             pos, nid = int(r["posisjon"]), int(r["notification_id"])
             sted = {"posisjon": pos, "nid": nid, "strom": r["originator_id"], "versjon": int(r["originator_version"])}
-            self.hode = r["global_hash"]
+            self.hode, self.hode_posisjon = r["global_hash"], pos
             if pos > 1 and r["f_posisjon"] is None:
                 self._feil(POSISJON_MANGLER, f"chain position {pos - 1} is missing (rows deleted)", **sted)
                 continue
@@ -172,7 +202,7 @@ class _Sjekk:
             if not hmac.compare_digest(venter.hex(), r["global_hash"]):
                 self._feil(GLOBAL_HASH, f"chain row at position {pos} was altered", **sted)
         if self.person_id is not None:
-            self.hode = None  # a stream's last row is not the store's head
+            self.hode = self.hode_posisjon = None  # a stream's last row is not the store's head
 
     def strommer(self, conn: Connection) -> None:
         """Pass 2: each stream's chain by version, against the stored bytes of its events."""
@@ -208,6 +238,32 @@ class _Sjekk:
                 if kjent_forrige and not hmac.compare_digest(venter, lagret_s):
                     self._feil(HENDELSE_ENDRET, f"event {nid} (stream {strom} v{v}) was altered", **sted)
             forrige_s = lagret_s
+
+    def ankre(self, engine: Engine, fil: Path) -> int:
+        """Pass 4: every anchored head is still in the chain with its hash (the tail was not cut or
+        rewritten). Returns how many anchors were checked."""
+        linjer = anchor.read(fil)
+        sett: set[tuple[int, str]] = set()
+        ankre = []
+        for x in linjer:
+            if x.anchor is not None and (x.anchor.position, x.anchor.head) not in sett:  # each anchor once
+                sett.add((x.anchor.position, x.anchor.head))
+                ankre.append((x.number, x.anchor))
+        for x in linjer:
+            if x.anchor is None:
+                self._feil(ANKER_ULESBAR, f"line {x.number} of the anchor file {fil.name} does not read")
+        lagret = anchor.stored_hashes(engine, [a.position for _, a in ankre])
+        for nr, a in ankre:
+            sted = {"posisjon": a.position}
+            if a.position not in lagret:
+                melding = (
+                    f"anchored chain position {a.position} (line {nr}, {a.at:%Y-%m-%d}) is missing: events deleted"
+                )
+                self._feil(ANKER_MANGLER, melding, **sted)
+            elif not hmac.compare_digest(lagret[a.position], a.head):
+                melding = f"chain position {a.position} differs from its anchor (line {nr}): the chain was rewritten"
+                self._feil(ANKER_AVVIK, melding, **sted)
+        return len(ankre)
 
     def utenfor(self, conn: Connection) -> None:
         """Pass 3: events the chain does not cover."""

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -53,12 +53,42 @@ if TYPE_CHECKING:
     from service.application import SyfoApp
 
 NULLHASH = bytes(32)
+# ``Application.save(..., in_transaction=hook)`` passes its keyword arguments down to ``insert_events``:
+# the hook writes more rows (the command log, AUD-2) in the transaction that inserts the events, after
+# the chain, given the events' notification ids. If it fails, nothing of the save is stored.
+IN_TRANSACTION = "in_transaction"
+InTransaction = Callable[[Markor, Lager, Sequence[int]], None]
 SLETTET = Sykefravaer.PersonopplysningerSlettet.TOPIC
 BACKFYLL_BATCH = 1000
 
 
 class KjedeFeil(Exception):
     """The events table was altered so that the chain cannot be extended (run ``syfo verify``)."""
+
+
+class ExtraRowsError(Exception):
+    """The rows written with the events could not be written: the events were rolled back with them."""
+
+
+def _skriv_ekstra(
+    lager: Lager,
+    cursor: Any,
+    ider: Sequence[int] | None,
+    kwargs: dict[str, Any],
+    flush: Callable[[], None] = lambda: None,
+) -> None:
+    """Run the save's ``in_transaction`` hook on the insert transaction's cursor (see ``IN_TRANSACTION``).
+
+    Its errors are wrapped so that a database refusal of an extra row (a constraint, a too long value)
+    is not taken for the optimistic-concurrency conflict that ``IntegrityError`` means to the callers."""
+    hook: InTransaction | None = kwargs.get(IN_TRANSACTION)
+    if hook is None or not ider:
+        return
+    try:
+        hook(lager.markor(cursor), lager, ider)
+        flush()  # PostgreSQL's pipeline: a refused row raises here, before the commit
+    except Exception as e:
+        raise ExtraRowsError(f"{type(e).__name__} while writing the rows that go with the events") from e
 
 
 def strom_hash(nokkel: bytes, forrige: bytes, originator_id: UUID, versjon: int, topic: str, state: bytes) -> bytes:
@@ -278,9 +308,13 @@ class KjedetSQLiteRecorder(SQLiteApplicationRecorder):
             if self.vakt is not None and ider:
                 m = self.vakt.lager.markor(c)
                 arbeid = self.vakt.etter_innsetting(m, stored_events, ider, self.events_table_name, "rowid")
+            _skriv_ekstra(self._lager(), c, ider, kwargs)
         if self.vakt is not None and arbeid is not None:
             self.vakt.etter_commit(arbeid)
         return ider
+
+    def _lager(self) -> Lager:
+        return self.vakt.lager if self.vakt is not None else Lager(self.datastore)
 
 
 class KjedetPostgresRecorder(PostgresApplicationRecorder):
@@ -318,6 +352,9 @@ class KjedetPostgresRecorder(PostgresApplicationRecorder):
                             exc = e  # as the original: re-raised after the pipeline has exited
                         if exc is None and self.vakt is not None and ider:
                             arbeid = self._kjed(curs, stored_events, ider)
+                        if exc is None and kwargs.get(IN_TRANSACTION) is not None:
+                            lager = self.vakt.lager if self.vakt is not None else Lager(self.datastore)
+                            _skriv_ekstra(lager, curs, ider, kwargs, pipeline.sync)
             if exc:
                 raise exc
         if self.vakt is not None and arbeid is not None:

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select
 
 from domain.identer import gyldig_fnr
 from projections.tabeller import kommandologg, revisjonslogg
+from service.lagersql import Lager, Markor
 from service.tilgang import Bruker, Rolle
 
 PSEUDONYM_PREFIKS = "pseud:"
@@ -98,49 +99,74 @@ def lesinger(
 
 # ---------------------------------------------------------------- commands (AUD-2)
 
+AKSEPTERT = "accepted"  # stored; the row commits with the events, at the position of the last of them
+GJENTATT = "repeat"  # VAL-4: nothing stored; the row holds the first command's position
+AVVIST = "rejected"  # VAL-9: nothing stored; the row names the rule
+
 
 @dataclass(frozen=True)
 class Innsending:
-    """One accepted command sent through the API: who sent it, and where it landed in the log."""
+    """One command sent through the API: who sent it, what became of it, where it landed in the log."""
 
     aktor_id: str
     rolle: str
     type: str
-    posisjon: int
+    posisjon: int | None
     person_id: str | None
     case_id: str | None
     kommando_id: str | None = None
     request_id: str | None = None
+    utfall: str = AKSEPTERT
+    regel: str | None = None
+
+    def rad(self, tidspunkt: datetime) -> dict[str, Any]:
+        return {
+            "tidspunkt": tidspunkt.astimezone(UTC),
+            "aktor_id": self.aktor_id,
+            "rolle": self.rolle,
+            "request_id": self.request_id,
+            "type": self.type,
+            "kommando_id": self.kommando_id,
+            "person_id": self.person_id,
+            "case_id": self.case_id,
+            "posisjon": self.posisjon,
+            "utfall": self.utfall,
+            "regel": self.regel,
+        }
 
 
 def registrer_kommando(conn: Connection, tidspunkt: datetime, i: Innsending) -> None:
-    conn.execute(
-        kommandologg.insert().values(
-            tidspunkt=tidspunkt.astimezone(UTC),
-            aktor_id=i.aktor_id,
-            rolle=i.rolle,
-            request_id=i.request_id,
-            type=i.type,
-            kommando_id=i.kommando_id,
-            person_id=i.person_id,
-            case_id=i.case_id,
-            posisjon=i.posisjon,
-        )
+    """A row of a command that stored nothing (a repeat or a rejected command), in its own transaction."""
+    conn.execute(kommandologg.insert().values(**i.rad(tidspunkt)))
+
+
+def registrer_lagret(m: Markor, lager: Lager, tidspunkt: datetime, i: Innsending) -> None:
+    """The row of an accepted command, on the event store's cursor inside the transaction that stores
+    its events (``service.kjede.IN_TRANSACTION``): the command, its events and its row commit together."""
+    rad = i.rad(tidspunkt)
+    if not lager.postgres:  # as SQLAlchemy stores a DateTime in SQLite: UTC text without offset
+        rad["tidspunkt"] = rad["tidspunkt"].strftime("%Y-%m-%d %H:%M:%S.%f")
+    kolonner = list(rad)
+    m.utfor(
+        f"INSERT INTO {lager.tabell(kommandologg.name)} ({', '.join(kolonner)}) "
+        f"VALUES ({', '.join('?' for _ in kolonner)})",
+        [rad[k] for k in kolonner],
     )
 
 
 def forste_innsending(conn: Connection, typ: str, kommando_id: str) -> dict[str, Any] | None:
     """The first logged command of this type and id (VAL-4: a repeat answers with its result)."""
     k = kommandologg
-    q = select(k).where(k.c.type == typ, k.c.kommando_id == kommando_id).order_by(k.c.posisjon).limit(1)
+    q = select(k).where(k.c.type == typ, k.c.kommando_id == kommando_id, k.c.utfall == AKSEPTERT)
+    q = q.order_by(k.c.posisjon).limit(1)
     rad = conn.execute(q).mappings().first()
     return dict(rad) if rad else None
 
 
 def innsendinger(conn: Connection, person_id: str) -> list[dict[str, Any]]:
-    """The person's commands sent through the API, by position."""
+    """The person's stored commands sent through the API, by position."""
     k = kommandologg
-    q = select(k).where(k.c.person_id == person_id).order_by(k.c.posisjon)
+    q = select(k).where(k.c.person_id == person_id, k.c.utfall == AKSEPTERT).order_by(k.c.posisjon)
     return [dict(r) for r in conn.execute(q).mappings()]
 
 

@@ -123,6 +123,12 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = None
     web_origin: str | None = None
 
+    # The hash chain's head anchored outside the database (service.anchor): `syfo verify` and a daily
+    # job append to this file, and `verify` fails when an anchored position is gone or differs. Unset:
+    # ``<data_dir>/kjedeanker.jsonl``. Keep it where the database's writers cannot rewrite it.
+    kjedeanker_fil: Path | None = None
+    kjedeanker_intervall_s: float = Field(default=86400.0, gt=0)
+
     @model_validator(mode="after")
     def _levetid(self) -> Self:
         if self.jwt_ttl_s > self.jwt_max_ttl_s:
@@ -141,3 +147,7 @@ class Settings(BaseSettings):
             for navn, standard in DEV_SECRETS.items()
             if getattr(self, navn).get_secret_value().strip() in ("", standard)
         ]
+
+    @property
+    def kjedeanker(self) -> Path:
+        return self.kjedeanker_fil or self.data_dir / "kjedeanker.jsonl"

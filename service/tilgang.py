@@ -184,6 +184,15 @@ def leder_har_tilgang(k: SakKontekst, leder_id: str, d: date, inn: Innstillinger
     return k.start <= d <= pluss_maneder(k.slutt, inn.leader_access_months)
 
 
+# ACC-9: whether an oppfølgingsplan exists is plan data. The employer side and AT see the milestone in
+# full, and so does AUDITOR (ACC-7; ACC-9 does not name it); every other role sees its due date and
+# only whether the plan was agreed and shared with that role.
+PLAN_I_SIN_HELHET = frozenset({Rolle.AT, Rolle.NL, Rolle.HR, Rolle.AUDITOR})
+PLANMILEPEL = "oppfolgingsplan"
+DELT = "shared"
+IKKE_DELT = "not_shared"
+
+
 def _synlighet(rolle: Rolle, bruker: Bruker) -> Synlighet:
     if rolle in (Rolle.AT, Rolle.NAV):
         return Synlighet(ALLE_MILEPELER, person_tilfelle=True, fnr=True, hendelser=True, paminnelser=True)
@@ -193,8 +202,9 @@ def _synlighet(rolle: Rolle, bruker: Bruker) -> Synlighet:
         return Synlighet(ARBEIDSGIVERS_MILEPELER, False, fnr=True, hendelser=True, paminnelser=True)
     if rolle is Rolle.HR:
         return Synlighet(ARBEIDSGIVERS_MILEPELER, False, fnr=True, hendelser=False, paminnelser=True)
-    # SYKMELDER, TV, VO, BHT: their own part of the case only, no milestones, no identity number.
-    return Synlighet(frozenset(), False, fnr=False, hendelser=True, paminnelser=True)
+    # SYKMELDER, TV, VO, BHT: their own part of the case only, no identity number; of the milestones
+    # only the oppfølgingsplan's due date and whether it was shared with them (ACC-9).
+    return Synlighet(frozenset({PLANMILEPEL}), False, fnr=False, hendelser=True, paminnelser=True)
 
 
 def vurder_sak(bruker: Bruker, k: SakKontekst, idag: date, inn: Innstillinger) -> Tilgang | None:
@@ -331,6 +341,53 @@ def _mote(k: SakKontekst, data: Mapping[str, Any]) -> int | None:
     if "mote" in data:
         return int(data["mote"])
     return next((m.mote for m in k.moter if m.mote_id == data.get("id")), None)
+
+
+def plan_delt_med_rollen(t: Tilgang) -> bool:
+    """ACC-9: the plan has been shared with the caller's role: NAV by ``mottaker: nav``, the sykmelder by
+    ``mottaker: sykmelder``, TV/VO/BHT by an active consent ``mote_og_plan`` (CON-1)."""
+    r, k = t.bruker.rolle, t.kontekst
+    if r is Rolle.NAV:
+        return "nav" in k.plan_delt_med
+    if r is Rolle.SYKMELDER:
+        return "sykmelder" in k.plan_delt_med
+    if r in SAMTYKKE_ROLLER:
+        return aktivt_samtykke(k, r.value, t.bruker.sub, t.idag) == "mote_og_plan"
+    return False
+
+
+def skjult_planstatus(rolle: Rolle) -> str | None:
+    """ACC-9: the milestone whose status a list filter must not look at for this role (else a filter
+    on ``met`` would tell which cases have an unshared plan)."""
+    return None if rolle in PLAN_I_SIN_HELHET else PLANMILEPEL
+
+
+def vis_milepeler(t: Tilgang, milepeler: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The milestones this caller may see, as it may see them (TF-9, ACC-3, ACC-4, ACC-9).
+
+    Outside ``PLAN_I_SIN_HELHET`` the oppfølgingsplan keeps its due date and becomes ``shared`` (agreed
+    and shared with the caller's role, with ``met_on`` and ``late``) or ``not_shared`` (everything
+    else: not yet agreed, agreed but not shared, exempt, overdue), so nothing tells whether an unshared
+    plan exists.
+    """
+    ut = []
+    for m in milepeler:
+        if m["kind"] not in t.synlighet.milepeler:
+            continue
+        if m["kind"] != PLANMILEPEL or t.bruker.rolle in PLAN_I_SIN_HELHET:
+            ut.append(dict(m))
+            continue
+        delt = m["status"] == "met" and plan_delt_med_rollen(t)
+        ut.append(
+            {
+                "kind": m["kind"],
+                "due": m["due"],
+                "status": DELT if delt else IKKE_DELT,
+                "met_on": m.get("met_on") if delt else None,
+                "late": bool(m.get("late")) if delt else False,
+            }
+        )
+    return ut
 
 
 def vis_paminnelse(t: Tilgang, rolle: str, mottaker_id: str | None) -> bool:

@@ -51,7 +51,9 @@ from service.tilgang import (
     kan_lese_innboks,
     kan_liste,
     pluss_maneder,
+    skjult_planstatus,
     vis_hendelse,
+    vis_milepeler,
     vis_paminnelse,
     vurder_sak,
 )
@@ -162,6 +164,33 @@ class Leser:
         for _ in tilganger:
             self.t.metrikker.lesinger.labels(b.rolle.value, visning).inc()
 
+    def revider_rader(self, conn: Connection, rader: Iterable[dict[str, Any]], visning: str, grunnlag: str) -> None:
+        """AUD-1 for reads that are not of one case (inbox, dead letters, read logs): one record per
+        person and case whose data the answer shows, in the read's own transaction."""
+        b = self.bruker
+        aktor = revisjon.aktor_id(b, self.t.pseudonym)
+        vist = sorted({(r.get("person_id"), r.get("case_id")) for r in rader}, key=lambda x: (x[0] or "", x[1] or ""))
+        revisjon.registrer(
+            conn,
+            self.t.naa(),
+            [
+                revisjon.Lesing(
+                    aktor_id=aktor,
+                    rolle=b.rolle.value,
+                    person_id=person_id,
+                    case_id=case_id,
+                    visning=visning,
+                    grunnlag=grunnlag,
+                    begrunnelse=b.begrunnelse,
+                    brudd_glass=b.brudd_glass,
+                    request_id=self.request_id,
+                )
+                for person_id, case_id in vist
+            ],
+        )
+        for _ in vist:
+            self.t.metrikker.lesinger.labels(b.rolle.value, visning).inc()
+
     # ---------------------------------------------------------------- one case
 
     def sak(self, case_id: str, as_of: datetime | None, versjon: int | None) -> dict[str, Any]:
@@ -216,7 +245,7 @@ class Leser:
             "date": self.idag,
             "access_basis": t.grunnlag,
             "events": hendelser,
-            "milestones": [m for m in ms if m["kind"] in t.synlighet.milepeler],
+            "milestones": vis_milepeler(t, ms),
             "reminders": [paminnelse(p, t) for p in paminnelser],
         }
 
@@ -251,19 +280,21 @@ class Leser:
     def lesninger_for_sak(self, case_id: str, cursor: str | None, antall: int) -> dict[str, Any]:
         """AUD-1 / ACC-5: who read this case; the arbeidstaker (own case) and auditors."""
 
-        with self.t.engine.connect() as conn:
-            self.apne_sak(conn, case_id, HISTORIKKLESERE)
+        with self.t.engine.begin() as conn:
+            a = self.apne_sak(conn, case_id, HISTORIKKLESERE)
             rader = revisjon.lesinger(conn, case_id=case_id, for_id=id_cursor(cursor), antall=antall + 1)
+            self.revider(conn, [a.tilgang], "lesninger")  # AUD-1: the read log is case data too
         return lesninger(rader, antall)
 
     def mine_lesninger(self, cursor: str | None, antall: int) -> dict[str, Any]:
         """ACC-5: the arbeidstaker lists who read their data, across their cases."""
         if self.bruker.rolle is not Rolle.AT or self.bruker.person_id is None:
             raise ApiFeil(403, "only the arbeidstaker has a read log of their own", rule="ACC-5")
-        with self.t.engine.connect() as conn:
+        with self.t.engine.begin() as conn:
             rader = revisjon.lesinger(
                 conn, person_id=self.bruker.person_id, for_id=id_cursor(cursor), antall=antall + 1
             )
+            self.revider_rader(conn, [{"person_id": self.bruker.person_id}], "lesninger", "ACC-5")  # AUD-1
         return lesninger(rader, antall)
 
     # ---------------------------------------------------------------- lists
@@ -292,6 +323,12 @@ class Leser:
     def _begrens(self, f: lister.Sakfilter) -> lister.Sakfilter | None:
         """The caller's own limits as SQL filters; None when nothing can match. Exact checks follow."""
         b = self.bruker
+        skjult = skjult_planstatus(b.rolle)
+        if skjult is not None and f.status is not None and f.milepel == skjult:
+            raise ApiFeil(
+                400, "the oppfølgingsplan's status is not a filter in this role", rule="ACC-9", field="status"
+            )
+        f = replace(f, skjult_status=skjult)
         if b.rolle is Rolle.AT:
             return replace(f, person_id=b.person_id)
         if b.rolle is Rolle.NL:
@@ -337,19 +374,22 @@ class Leser:
     # ---------------------------------------------------------------- inbox
 
     def innboks(self, cursor: str | None, antall: int) -> dict[str, Any]:
-        """The caller's own sent reminders (the in-app inbox), newest first. Not case data: not logged."""
+        """The caller's own sent reminders (the in-app inbox), newest first. They name cases, milestones
+        and stages, so the read is logged (AUD-1): one record per case shown, basis ACC-5 for the
+        arbeidstaker and RP-9 (addressed to the caller) for everyone else."""
 
         b = self.bruker
         if not kan_lese_innboks(b):
             raise ApiFeil(403, f"role {b.rolle.value} receives no reminders", rule="ACC-1")
         etter = innboks_cursor(cursor)
-        with self.t.engine.connect() as conn:
+        with self.t.engine.begin() as conn:
             if b.rolle is Rolle.AT:
                 rader = lister.innboks(conn, rolle="AT", person_id=b.person_id, etter=etter, antall=antall + 1)
             else:
                 mottaker = "NAV" if b.rolle is Rolle.NAV else b.sub  # RP-9: NAV's tasks go to "NAV"
                 rader = lister.innboks(conn, rolle=b.rolle.value, mottaker_id=mottaker, etter=etter, antall=antall + 1)
-        side = rader[:antall]
+            side = rader[:antall]
+            self.revider_rader(conn, side, "innboks", "ACC-5" if b.rolle is Rolle.AT else "RP-9")
         neste = None
         if len(rader) > antall:
             siste = side[-1]

@@ -21,12 +21,16 @@ def _eksempel(**data: Any) -> ConfigDict:
 
 
 class Milepel(BaseModel):
-    model_config = _eksempel(kind="oppfolgingsplan", due="2025-02-02", status="met", met_on="2025-01-29")
+    model_config = _eksempel(kind="oppfolgingsplan", due="2025-02-02", status="met", met_on="2025-01-29", late=False)
 
     kind: str = Field(description="oppfolgingsplan, dialogmote_1, aktivitetskrav, motebehov, dialogmote_2, …")
     due: Dato | None
-    status: str = Field(description="pending, met, exempt, overdue, lapsed, not_applicable (MS-3, MS-4)")
+    status: str = Field(
+        description="pending, met, exempt, overdue, lapsed, not_applicable (MS-3, MS-4); the oppfolgingsplan "
+        "outside the employer side, AT and AUDITOR: only shared or not_shared (ACC-9)"
+    )
     met_on: Dato | None = None
+    late: bool = Field(False, description="met after its due date (MS-7)")
 
 
 class Datoperiode(BaseModel):

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from service.api.problems import ApiFeil
-from service.tilgang import Tilgang
+from service.tilgang import Tilgang, vis_milepeler
 
 # Commands without orgnr name their case through the id of an earlier command (VAL-5).
 REFERERENDE = {
@@ -66,7 +66,7 @@ def sak_fra_rad(r: dict[str, Any], ms: list[dict[str, Any]], idag: date) -> dict
 def vis_sak(sak: dict[str, Any], t: Tilgang) -> dict[str, Any]:
     s = t.synlighet
     ut = dict(sak)
-    ut["milestones"] = [m for m in sak["milestones"] if m["kind"] in s.milepeler]
+    ut["milestones"] = vis_milepeler(t, sak["milestones"])
     if not s.fnr:
         ut["fnr"] = None
     if not s.person_tilfelle:
@@ -85,7 +85,7 @@ def sakslinje(r: dict[str, Any], ms: list[dict[str, Any]], t: Tilgang, idag: dat
         "closed_on": r["lukkes"],
         "open": r["lukkes"] > idag,
         "leder_id": r["leder_id"],
-        "milestones": [m for m in ms if m["kind"] in t.synlighet.milepeler],
+        "milestones": vis_milepeler(t, ms),
         "access_basis": t.grunnlag,
     }
 

@@ -1,5 +1,8 @@
 """Commands through the API: read with identity validation on (VAL-3), stamp ``at``, apply, log the sender.
 
+Every command gets one command-log row (AUD-2): an accepted one in the transaction of its events, a
+repeat or a rejected one (``avvist``, called by the routes that refuse it) on its own.
+
 Nothing is stored for a command that cannot be read or that a rule refuses (VAL-9): every check
 runs before ``SyfoApp.behandle``, which itself stores nothing when the domain refuses. A repeat
 of an id command (VAL-4) stores nothing and answers with the first command's case and position.
@@ -8,7 +11,7 @@ of an id command (VAL-4) stores nothing and answers with the first command's cas
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -16,7 +19,8 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.errors import UgyldigKommandoError, UkjentSakError, ValideringsFeil
-from domain.kommandoer import SAKSBUNDNE, Kommando, les_instant, les_kommando
+from domain.identer import gyldig_fnr
+from domain.kommandoer import SAKSBUNDNE, SKJEMA, Kommando, les_instant, les_kommando
 from domain.referanse import Referanse
 from domain.sykefravaer import ID_KOMMANDOER, Sykefravaer
 from domain.virksomhet import Virksomhet
@@ -25,6 +29,8 @@ from service import revisjon
 from service.api.deps import Tjenester
 from service.api.history import posisjoner
 from service.api.observability import logger
+from service.application import Kvittering
+from service.lagersql import Lager, Markor
 from service.tilgang import Bruker
 
 
@@ -114,35 +120,76 @@ def _sjekk_sak(t: Tjenester, k: Kommando, case_id: str) -> None:
 
 
 def utfor(t: Tjenester, bruker: Bruker, k: Kommando, request_id: str | None) -> Resultat:
-    """Apply one read command; log who sent it (AUD-2) and wake the projections."""
-    kv = t.app.behandle(k)
+    """Apply one read command with its command-log row (AUD-2) and wake the projections.
+
+    An accepted command's row is written in the transaction that stores its events (``SyfoApp.behandle``):
+    the answer is 201 exactly when both were stored, and nothing after the commit can fail the request.
+    A repeat (VAL-4) stores nothing and gets a row of its own with the first command's position.
+    """
     kommando_id = k.get("id") if k.type in ID_KOMMANDOER else None
-    if kv.nytt and kv.posisjon is not None:
+    naa = t.naa()
+    innsending = revisjon.Innsending(
+        aktor_id=revisjon.aktor_id(bruker, t.pseudonym),
+        rolle=bruker.rolle.value,
+        type=k.type,
+        posisjon=None,
+        person_id=None,
+        case_id=None,
+        kommando_id=kommando_id,
+        request_id=request_id,
+    )
+
+    def logg(kv: Kvittering, m: Markor, lager: Lager) -> None:
         person_id = str(kv.person_id) if kv.person_id else None
-        with t.engine.begin() as conn:
-            revisjon.registrer_kommando(
-                conn,
-                t.naa(),
-                revisjon.Innsending(
-                    aktor_id=revisjon.aktor_id(bruker, t.pseudonym),
-                    rolle=bruker.rolle.value,
-                    type=k.type,
-                    posisjon=kv.posisjon,
-                    person_id=person_id,
-                    case_id=kv.case_id,
-                    kommando_id=kommando_id,
-                    request_id=request_id,
-                ),
-            )
-        t.metrikker.kommandoer.labels(k.type, "accepted").inc()
-        if t.bakgrunn is not None:
-            t.bakgrunn.vekk()
-        logger().info("command_accepted", type=k.type, position=kv.posisjon)
+        i = replace(innsending, posisjon=kv.posisjon, person_id=person_id, case_id=kv.case_id)
+        revisjon.registrer_lagret(m, lager, naa, i)
+
+    kv = t.app.behandle(k, logg)
+    if kv.nytt and kv.posisjon is not None:
+        _etter_lagring(t, k, kv.posisjon)
         return Resultat(201, kv.case_id, kv.posisjon, True)
     t.metrikker.kommandoer.labels(k.type, "repeat").inc()
     logger().info("command_repeat", type=k.type)
     case_id, posisjon = _forste(t, k, kv.person_id, kommando_id)
+    person_id = str(kv.person_id) if kv.person_id else None
+    gjentatt = replace(innsending, posisjon=posisjon, person_id=person_id, case_id=case_id, utfall=revisjon.GJENTATT)
+    with t.engine.begin() as conn:
+        revisjon.registrer_kommando(conn, naa, gjentatt)
     return Resultat(200, case_id, posisjon, False)
+
+
+def _etter_lagring(t: Tjenester, k: Kommando, posisjon: int) -> None:
+    """Metrics, log line and wake-up of a stored command: none of them may turn a 201 into a 5xx."""
+    try:
+        t.metrikker.kommandoer.labels(k.type, "accepted").inc()
+        if t.bakgrunn is not None:
+            t.bakgrunn.vekk()
+        logger().info("command_accepted", type=k.type, position=posisjon)
+    except Exception:  # the command is stored; the runner catches up on its next poll anyway
+        logger().exception("after_store_failed", type=k.type, position=posisjon)
+
+
+def avvist(t: Tjenester, bruker: Bruker, data: Any, feil: Exception, request_id: str | None) -> None:
+    """AUD-2: a rejected command gets its log row too, with the rule; nothing else is stored (VAL-9).
+
+    Only the type (when it is one of the vocabulary) and the person's pseudonymous stream id are kept:
+    a refused command's ids and text may be anything (PRIV-1)."""
+    typ = data.get("type") if isinstance(data, dict) else None
+    fnr = data.get("fnr") if isinstance(data, dict) else None
+    person_id = str(t.app.person_for_fnr(fnr)) if isinstance(fnr, str) and gyldig_fnr(fnr) else None
+    i = revisjon.Innsending(
+        aktor_id=revisjon.aktor_id(bruker, t.pseudonym),
+        rolle=bruker.rolle.value,
+        type=typ if isinstance(typ, str) and typ in SKJEMA else "unknown",
+        posisjon=None,
+        person_id=person_id,
+        case_id=None,
+        request_id=request_id,
+        utfall=revisjon.AVVIST,
+        regel=getattr(feil, "regel", "VAL-9"),
+    )
+    with t.engine.begin() as conn:
+        revisjon.registrer_kommando(conn, t.naa(), i)
 
 
 def _forste(t: Tjenester, k: Kommando, person_id: UUID | None, kommando_id: str | None) -> tuple[str | None, int]:

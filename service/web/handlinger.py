@@ -16,12 +16,13 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Final
 
+from domain.errors import DomainError, UgyldigKommandoError
 from domain.kalender import OSLO
 from domain.kommandoer import SAKSBUNDNE, UNNTAK_TABELL
 from service.api.deps import Tjenester
 from service.api.problems import ApiFeil
 from service.api.reads import Leser, ikke_funnet
-from service.api.writes import Resultat, les, utfor
+from service.api.writes import Resultat, avvist, les, utfor
 from service.tilgang import NL_UNNTAK_FRISTER, Bruker, Rolle, kan_registrere
 
 MOTE_ID: Final = re.compile(r"^web-[0-9a-f]{16}$")
@@ -135,5 +136,8 @@ def registrer(t: Tjenester, b: Bruker, case_id: str, skjema: Mapping[str, str], 
     data = bygg_kommando(skjema, case_id, b.sub, apnet.rad.get("fnr"))
     if kan_registrere(apnet.tilgang, data["type"], data) is None:
         raise ApiFeil(403, "a leader registers the employer's own duties only", rule="ACC-2")
-    k = les(t, data)
-    return utfor(t, b, k, request_id)
+    try:
+        return utfor(t, b, les(t, data), request_id)
+    except (DomainError, UgyldigKommandoError) as e:
+        avvist(t, b, data, e, request_id)  # AUD-2
+        raise

@@ -24,7 +24,7 @@ from projections.tabeller import milepeler, saker
 from service.api.deps import Tjenester
 from service.api.history import pseudonymiser
 from service.api.reads import Leser, kontekst
-from service.tilgang import Bruker, Tilgang, vurder_sak
+from service.tilgang import Bruker, Tilgang, skjult_planstatus, vis_milepeler, vurder_sak
 from service.web.tidslinjedata import frist_status
 
 SIDESTORRELSE: Final = 25
@@ -39,6 +39,7 @@ class Filter:
     frist_til: date | None = None
     ufordelt: bool = False
     apen: bool | None = True  # open on the read date (TF-4); None: all
+    skjult_status: str | None = None  # ACC-9: set by ``oversikt`` for readers who see the plan as shared only
 
 
 def betingelser(f: Filter, idag: date) -> list[ColumnElement[bool]]:
@@ -108,6 +109,7 @@ def oversikt(t: Tjenester, b: Bruker, request_id: str | None, f: Filter, side: i
     logged (AUD-1). An auditor sees no identity numbers (ACC-7)."""
     leser = Leser(t, b, request_id)
     idag = leser.idag
+    f = replace(f, skjult_status=skjult_planstatus(b.rolle))
     with t.engine.begin() as conn:
         tall = tellinger(conn, f, idag)
         sider = max((tall.totalt + SIDESTORRELSE - 1) // SIDESTORRELSE, 1)
@@ -135,8 +137,7 @@ def oversikt(t: Tjenester, b: Bruker, request_id: str | None, f: Filter, side: i
                 "leder_id": leder,
                 "milepeler": [
                     m | {"farge": frist_status(m["status"], m["due"], idag)}
-                    for m in ms.get(r["case_id"], [])
-                    if m["kind"] in tg.synlighet.milepeler
+                    for m in vis_milepeler(tg, ms.get(r["case_id"], []))  # ACC-9
                 ],
             }
         )

@@ -26,7 +26,7 @@ class Farge:
     bakgrunn: str
     pin: str
     navn: str
-    form: str  # sirkel, ring, trekant, ruter, firkant, strek
+    form: str  # sirkel, ring, trekant, ruter, firkant, strek, dobbelsirkel, kryss
 
 
 # Keys are the milestone statuses of MS-3/MS-4, plus ``snart``: pending and due within FRIST_SNART_DAGER.
@@ -38,6 +38,9 @@ FARGER: Final[dict[str, Farge]] = {
     "exempt": Farge("#5b3e8a", "#efeafa", "#6c4ea3", "Unntatt", "firkant"),
     "lapsed": Farge("#545454", "#eeeeee", "#6f6f6f", "Bortfalt", "strek"),
     "not_applicable": Farge("#545454", "#eeeeee", "#6f6f6f", "Ikke aktuell", "strek"),
+    # ACC-9: the oppfølgingsplan outside the employer side: shared with the reader's role, or not.
+    "shared": Farge("#0a6b34", "#e3f4e8", "#12803f", "Delt", "dobbelsirkel"),
+    "not_shared": Farge("#545454", "#eeeeee", "#6f6f6f", "Ikke delt", "kryss"),
 }
 
 

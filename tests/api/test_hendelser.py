@@ -36,7 +36,9 @@ def _lagret(m: Miljo) -> tuple[int, int, int]:
     m.kjerne.oppdaterer.fang_opp()
     with m.kjerne.engine.connect() as conn:
         rader = conn.execute(select(func.count()).select_from(tidslinje)).scalar_one()
-        logg = conn.execute(select(func.count()).select_from(kommandologg)).scalar_one()
+        logg = conn.execute(
+            select(func.count()).select_from(kommandologg).where(kommandologg.c.utfall == "accepted")
+        ).scalar_one()
     return m.kjerne.app.siste_posisjon(), rader, logg
 
 

@@ -65,9 +65,9 @@ def skriv(
         try:
             behandle_en_gang = app._behandle
 
-            def tellende(k: Kommando) -> Any:
+            def tellende(k: Kommando, *resten: Any) -> Any:
                 try:
-                    return behandle_en_gang(k)
+                    return behandle_en_gang(k, *resten)
                 except IntegrityError:
                     tellere["integrity"] += 1
                     raise

@@ -395,10 +395,16 @@ def test_nav_overview_lists_every_open_case_with_counts_per_filter(demo: Web) ->
     demo.logg_inn("NAV", "NAV")
 
     html = demo.klient.get("/oversikt").text
+    dialogmote = demo.klient.get("/oversikt?milepel=dialogmote_1&status=pending").text
+    plan_for_nav = demo.klient.get("/oversikt?milepel=oppfolgingsplan&status=overdue").text
+    demo.logg_inn("revisor-1", "AUDITOR")
     forfalt = demo.klient.get("/oversikt?milepel=oppfolgingsplan&status=overdue").text
 
     assert re.search(r'id="antall"[^>]*><strong>6</strong>', html)
     assert "ingen NAV-enhet" in html
+    assert re.search(r'id="antall"[^>]*><strong>[1-9]', dialogmote)
+    # ACC-9: NAV cannot tell from a filter which plans exist; the auditor sees them in full.
+    assert re.search(r'id="antall"[^>]*><strong>0</strong>', plan_for_nav)
     assert re.search(r'id="antall"[^>]*><strong>2</strong>', forfalt)  # P1 and P5
     assert sorted(re.findall(r'<tr data-case="([^"]+)"', forfalt)) == sorted([demo.sak(P1), demo.sak(P5)])
     assert 'value="overdue" selected>Forfalt (2)' in forfalt

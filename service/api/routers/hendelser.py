@@ -12,7 +12,7 @@ from service.api import kommandoskjema, schemas
 from service.api.deps import BrukerDep, Tjenester, TjenesterDep
 from service.api.observability import logger
 from service.api.problems import ApiFeil, dokumentert, domenefeil, problem_body, ulesbar
-from service.api.writes import les, les_json, utfor
+from service.api.writes import avvist, les, les_json, utfor
 from service.tilgang import Bruker, kan_skrive
 
 router = APIRouter(prefix="/api/v1/hendelser", tags=["hendelser"])
@@ -31,7 +31,8 @@ def _skriver(b: Bruker) -> None:
         raise ApiFeil(403, f"role {b.rolle.value} cannot send commands", rule="ACC-1")
 
 
-def _refusert(t: Tjenester, data: Any, e: Exception) -> None:
+def _refusert(t: Tjenester, b: Bruker, data: Any, e: Exception, request_id: str | None) -> None:
+    avvist(t, b, data, e, request_id)  # AUD-2: a rejected command is logged with its rule
     typ = data.get("type") if isinstance(data, dict) else None
     kjent = typ if isinstance(typ, str) and typ in SKJEMA else "unknown"  # no free text in labels
     t.metrikker.kommandoer.labels(kjent, "refused").inc()
@@ -75,7 +76,7 @@ def send_hendelse(request: Request, response: Response, t: TjenesterDep, b: Bruk
         k = les(t, data)
         r = utfor(t, b, k, request.state.request_id)
     except (DomainError, UgyldigKommandoError) as e:
-        _refusert(t, data, e)
+        _refusert(t, b, data, e, request.state.request_id)
         raise
     response.status_code = r.status
     return r.json()
@@ -120,7 +121,7 @@ def send_batch(request: Request, t: TjenesterDep, b: BrukerDep, body: KroppDep) 
         try:
             kommandoer.append(les(t, d))
         except (DomainError, UgyldigKommandoError) as e:
-            _refusert(t, d, e)
+            _refusert(t, b, d, e, request.state.request_id)
             feil = domenefeil(e) if isinstance(e, DomainError) else ulesbar(e)
             feil.field = f"[{i}].{feil.field or '$'}"
             raise feil from None
@@ -129,10 +130,16 @@ def send_batch(request: Request, t: TjenesterDep, b: BrukerDep, body: KroppDep) 
         try:
             r = utfor(t, b, k, request.state.request_id)
         except (DomainError, UgyldigKommandoError) as e:
-            _refusert(t, data[i], e)
+            _refusert(t, b, data[i], e, request.state.request_id)
             feil = domenefeil(e) if isinstance(e, DomainError) else ulesbar(e)
             problem = problem_body(request.scope, feil.status, feil.detail, rule=feil.rule, field=feil.field)
             resultater.append({"index": i, "status": feil.status, "problem": problem})
+            continue
+        except Exception as e:  # earlier items are stored: the batch must not answer 5xx
+            # A command is all or nothing (SyfoApp.behandle): this one stored nothing; say so in its result.
+            logger().error("command_failed", type=kommandoer[i].type, error=type(e).__name__)
+            problem = problem_body(request.scope, 500, "the command could not be stored; nothing of it was")
+            resultater.append({"index": i, "status": 500, "problem": problem})
             continue
         resultater.append({"index": i, "status": r.status, **r.json(), "problem": None})
     posisjoner = [r["position"] for r in resultater if r.get("position") is not None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
 
 from domain.levering import OPPGITT
@@ -13,11 +13,13 @@ from projections.sporringer import aware
 from projections.tabeller import paminnelser
 from service.api.deps import BrukerDep, TjenesterDep
 from service.api.problems import ApiFeil, dokumentert
+from service.api.reads import Leser
 from service.tilgang import Rolle
 
 router = APIRouter(prefix="/api/v1/leveringer", tags=["levering"])
 Antall = Annotated[int, Query(ge=1, le=1000, description="at most this many, oldest first")]
 DRIFTSROLLER = frozenset({Rolle.NAV, Rolle.SYSTEM, Rolle.AUDITOR})
+DRIFTSGRUNNLAG = {Rolle.NAV: "ACC-6", Rolle.AUDITOR: "ACC-7", Rolle.SYSTEM: "ACC-1"}  # AUD-1 access basis
 
 
 def tell_leveringer(t: Any) -> dict[str, int]:
@@ -38,17 +40,19 @@ def tell_leveringer(t: Any) -> dict[str, int]:
     ),
     responses=dokumentert(400, 401, 403, 500),
 )
-def dodbrev(t: TjenesterDep, b: BrukerDep, limit: Antall = 200) -> dict[str, Any]:
+def dodbrev(request: Request, t: TjenesterDep, b: BrukerDep, limit: Antall = 200) -> dict[str, Any]:
     if b.rolle not in DRIFTSROLLER:
         raise ApiFeil(403, "only NAV, SYSTEM and AUDITOR see dead letters", rule="ACC-1")
     p = paminnelser.c
-    with t.engine.connect() as conn:
+    with t.engine.begin() as conn:
         rader = conn.execute(
-            select(p.id, p.case_id, p.milepel, p.stage, p.rolle, p.forsok, p.levering_detalj, p.forfall)
+            select(p.id, p.person_id, p.case_id, p.milepel, p.stage, p.rolle, p.forsok, p.levering_detalj, p.forfall)
             .where(p.levering == OPPGITT)
             .order_by(p.forfall, p.id)
             .limit(limit)
         ).all()
+        leser = Leser(t, b, request.state.request_id)  # AUD-1: one record per case shown
+        leser.revider_rader(conn, [r._asdict() for r in rader], "dodbrev", DRIFTSGRUNNLAG[b.rolle])
     return {
         "items": [
             {
