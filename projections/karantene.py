@@ -109,3 +109,19 @@ def liste(conn: Connection) -> list[dict[str, Any]]:
     """Every quarantine row, by person and projection."""
     q = select(karantene).order_by(karantene.c.person_id, karantene.c.projeksjon)
     return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def prov(kilde: Any, person_id: UUID) -> Karantene | None:
+    """Can the person's stream be computed now? Why not, or None (``kilde``: ``oppdaterer.Kilde``)."""
+    from projections.lesemodell import BYGGERE
+
+    try:
+        strom = kilde.strom(person_id)
+        if strom is not None:
+            for bygg in BYGGERE.values():
+                bygg(strom, kilde.innstillinger)
+    except Exception as e:
+        if er_infrastruktur(e):
+            raise
+        return Karantene.fra(e, person_id, 0, 0)
+    return None

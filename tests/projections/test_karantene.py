@@ -1,0 +1,305 @@
+"""A bad event cannot stop the service: the runner, the slot job, a rebuild and an erasure go on, and
+the person whose stream cannot be computed is quarantined (issue 11, item 3; ``projections.karantene``).
+
+The runner tests run on an SQLite file and again on PostgreSQL (``database_url`` in conftest.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+from eventsourcing.persistence import OperationalError
+from karantene_hjelp import FRISK_A, FRISK_B, GIFTIG, ORG, ULESELIG, gift, kl, sak, send, sett_state, ulesbar
+from lesemodell_hjelp import tabeller
+from sqlalchemy import inspect, select
+
+from projections import gjenoppbygging, karantene, lesemodell
+from projections.gjenoppbygging import gjenoppbygg
+from projections.oppdaterer import ALLE
+from projections.tabeller import karantene as karantenetabell
+from projections.tabeller import saker
+from scheduler.slotkjoring import kjor_slot
+from service.kjerne import Kjerne, bygg_kjerne
+from service.settings import Settings
+from service.sletting import slett_fnr
+
+START = date(2025, 1, 6)
+SLOT = kl(date(2025, 2, 3), "08:00")
+
+
+def lag(url: str, mappe: Path) -> Kjerne:
+    return bygg_kjerne(Settings(database_url=url, data_dir=mappe))
+
+
+@pytest.fixture
+def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
+    k = lag(database_url, tmp_path)
+    yield k
+    k.close()
+
+
+def frisk(k: Kjerne) -> None:
+    send(k.app, sak(FRISK_A, START, date(2025, 3, 30), "A"))
+
+
+def etterpa(k: Kjerne) -> None:
+    send(k.app, sak(FRISK_B, date(2025, 1, 13), date(2025, 4, 6), "B"))
+
+
+def forgiftet(k: Kjerne) -> dict[str, Any]:
+    """Two healthy people around a poisoned one (December 9999) and an undecodable one."""
+    frisk(k)
+    giftig = gift(k.app, GIFTIG, kl(START, "10:00"))
+    uleselig, nid, original = ulesbar(k.app, k.engine, ULESELIG, START)
+    etterpa(k)
+    return {"giftig": giftig, "uleselig": uleselig, "nid": nid, "original": original}
+
+
+def referanse(tmp_path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The read models of a store with only the healthy people (same keys: same ids)."""
+    mappe = tmp_path / "referanse"
+    mappe.mkdir()
+    k = lag(f"sqlite:///{mappe / 'syfo.db'}", mappe)
+    frisk(k)
+    etterpa(k)
+    k.oppdaterer.fang_opp()
+    rader = tabeller(k.engine)
+    k.close()
+    return rader
+
+
+def plan(f: str) -> dict[str, Any]:
+    return {
+        "type": "oppfolgingsplan_ferdig",
+        "fnr": f,
+        "orgnr": ORG,
+        "dato": "2025-01-20",
+        "at": kl(date(2025, 1, 20)).isoformat(),
+    }
+
+
+def karantenerader(k: Kjerne) -> list[dict[str, Any]]:
+    with k.engine.connect() as conn:
+        return karantene.liste(conn)
+
+
+# ---------------------------------------------------------------- the runner
+
+
+def test_the_runner_quarantines_a_poisoned_stream_and_goes_on(
+    kjerne: Kjerne, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = forgiftet(kjerne)
+
+    kjerne.oppdaterer.fang_opp()
+
+    siste = kjerne.app.siste_posisjon()
+    assert {n: kjerne.oppdaterer.posisjon(n) for n in ALLE} == dict.fromkeys(ALLE, siste)
+    assert tabeller(kjerne.engine) == referanse(tmp_path)  # everyone else's rows, row for row
+    rader = karantenerader(kjerne)
+    assert {(r["person_id"], r["projeksjon"]) for r in rader} == {
+        (str(pid), n) for pid in (p["giftig"], p["uleselig"]) for n in ALLE
+    }
+    giftig = next(r for r in rader if r["person_id"] == str(p["giftig"]))
+    assert giftig["feil"] == "OverflowError"
+    assert giftig["sted"].startswith("domain/")
+    assert giftig["versjon"] == 2
+    uleselig = next(r for r in rader if r["person_id"] == str(p["uleselig"]))
+    assert uleselig["posisjon"] == p["nid"]
+    with kjerne.engine.connect() as conn:
+        assert karantene.antall_personer(conn) == 2
+    ut = capsys.readouterr().out
+    assert "projection_quarantined" in ut
+    assert GIFTIG not in ut
+    assert ULESELIG not in ut
+    assert GIFTIG not in str(rader)
+
+
+def test_a_quarantine_keeps_the_case_ids_and_is_lifted_when_the_stream_computes_again(
+    kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frisk(kjerne)
+    kjerne.oppdaterer.fang_opp()
+    with kjerne.engine.connect() as conn:
+        case_ids = sorted(conn.execute(select(saker.c.case_id)).scalars())
+    virkelig = lesemodell.BYGGERE["saker"]
+
+    def feiler(*_: Any) -> Any:
+        raise ZeroDivisionError
+
+    monkeypatch.setitem(lesemodell.BYGGERE, "saker", feiler)
+    send(kjerne.app, [plan(FRISK_A)])
+    kjerne.oppdaterer.fang_opp()
+
+    rader = karantenerader(kjerne)
+    assert [(r["projeksjon"], r["feil"], r["case_ids"]) for r in rader] == [("saker", "ZeroDivisionError", case_ids)]
+    with kjerne.engine.connect() as conn:
+        assert conn.execute(select(saker)).all() == []  # no stale case rows: the quarantine row says why
+    assert tabeller(kjerne.engine)["tidslinje"] != []  # the other projections are unaffected
+
+    monkeypatch.setitem(lesemodell.BYGGERE, "saker", virkelig)
+    ny_leder = {"type": "narmeste_leder", "fnr": FRISK_A, "orgnr": ORG, "leder_id": "leder-ny", "fom": "2025-02-01"}
+    send(kjerne.app, [ny_leder | {"at": kl(date(2025, 2, 1)).isoformat()}])
+    kjerne.oppdaterer.fang_opp()
+
+    assert karantenerader(kjerne) == []
+    with kjerne.engine.connect() as conn:
+        assert sorted(conn.execute(select(saker.c.case_id)).scalars()) == case_ids
+
+
+def test_a_restored_event_lifts_the_quarantine_with_the_next_event(kjerne: Kjerne) -> None:
+    p = forgiftet(kjerne)
+    kjerne.oppdaterer.fang_opp()
+
+    sett_state(kjerne.app, kjerne.engine, p["nid"], p["original"])  # restored from a backup
+    send(kjerne.app, [plan(ULESELIG)])
+    kjerne.oppdaterer.fang_opp()
+
+    assert {r["person_id"] for r in karantenerader(kjerne)} == {str(p["giftig"])}
+
+
+# ---------------------------------------------------------------- the slot job and erasure
+
+
+def test_the_slot_job_goes_on_for_everyone_else(kjerne: Kjerne, tmp_path: Path) -> None:
+    forgiftet(kjerne)
+    mappe = tmp_path / "ren"
+    mappe.mkdir()
+    ren = lag(f"sqlite:///{mappe / 'syfo.db'}", mappe)
+    frisk(ren)
+    etterpa(ren)
+
+    res = kjor_slot(kjerne, SLOT)
+    forventet = kjor_slot(ren, SLOT)
+    ren.close()
+
+    assert res.failed == 0
+    assert forventet.updated > 0
+    assert [b.trinn.nokkel for b in res.beslutninger] == [b.trinn.nokkel for b in forventet.beslutninger]
+
+
+def test_a_quarantined_person_can_always_be_erased(kjerne: Kjerne) -> None:
+    p = forgiftet(kjerne)
+    kjerne.oppdaterer.fang_opp()
+
+    giftig = slett_fnr(kjerne, GIFTIG)
+    uleselig = slett_fnr(kjerne, ULESELIG)
+
+    assert giftig.registrert
+    assert giftig.nokler_makulert == 1
+    assert uleselig.registrert
+    assert uleselig.nokler_makulert == 1
+    # The poisoned stream reads back as placeholders now: computable, out of quarantine. The
+    # undecodable row is not under a key, so that stream stays quarantined, with no rows of the person.
+    assert {r["person_id"] for r in karantenerader(kjerne)} == {str(p["uleselig"])}
+    rader = tabeller(kjerne.engine)
+    assert not [r for r in rader["saker"] if r[1] in {str(p["giftig"]), str(p["uleselig"])}]
+    assert {r[3] for r in rader["tidslinje"] if r[0] == str(p["giftig"])} == {"makulert", "personopplysninger_slettet"}
+    assert slett_fnr(kjerne, ULESELIG).registrert is False  # once is enough
+
+
+# ---------------------------------------------------------------- rebuild
+
+
+def test_a_rebuild_over_poison_finishes_quarantines_and_gives_everyone_else_back(
+    kjerne: Kjerne, tmp_path: Path
+) -> None:
+    p = forgiftet(kjerne)
+    kjerne.oppdaterer.fang_opp()
+    live = tabeller(kjerne.engine)
+
+    res = gjenoppbygg(kjerne.oppdaterer, ALLE)
+
+    assert tabeller(kjerne.engine) == live == referanse(tmp_path)
+    assert {(r["person_id"], r["projeksjon"]) for r in res.karantene} == {
+        (str(pid), n) for pid in (p["giftig"], p["uleselig"]) for n in ALLE
+    }
+    assert res.posisjon == kjerne.app.siste_posisjon()
+    assert _ferske_tabeller(kjerne) == []
+
+
+class Avbrudd(Exception):
+    pass
+
+
+@pytest.mark.parametrize("hvor", ["replay", "swap"])
+def test_a_rebuild_that_fails_midway_leaves_the_old_read_models_whole(
+    kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch, hvor: str
+) -> None:
+    """Whether the log cannot be read in the middle of the replay (the database goes away) or the swap
+    itself fails after the first old table is dropped, every old row and position is still there."""
+    forgiftet(kjerne)
+    kjerne.oppdaterer.fang_opp()
+    for_ = tabeller(kjerne.engine)
+    karantene_for = karantenerader(kjerne)
+    posisjoner = {n: kjerne.oppdaterer.posisjon(n) for n in ALLE}
+    kjerne.oppdaterer.batch = 3
+    if hvor == "replay":
+        les = kjerne.app.notifikasjoner
+        kall = []
+
+        def notifikasjoner(start: int, antall: int) -> Any:
+            kall.append(start)
+            if len(kall) == 3:
+                raise OperationalError("the database went away")
+            return les(start, antall)
+
+        monkeypatch.setattr(kjerne.app, "notifikasjoner", notifikasjoner)
+        feil: type[Exception] = OperationalError
+    else:
+        bytt = gjenoppbygging._bytt
+
+        def halvveis(conn: Any, tabeller_: Sequence[Any], *args: Any) -> None:
+            bytt(conn, list(tabeller_[:2]), *args)  # two tables swapped, then the process fails
+            raise Avbrudd
+
+        monkeypatch.setattr(gjenoppbygging, "_bytt", halvveis)
+        feil = Avbrudd
+
+    with pytest.raises(feil):
+        gjenoppbygg(kjerne.oppdaterer, ALLE)
+
+    assert tabeller(kjerne.engine) == for_
+    assert karantenerader(kjerne) == karantene_for
+    assert {n: kjerne.oppdaterer.posisjon(n) for n in ALLE} == posisjoner
+    assert _ferske_tabeller(kjerne) == []
+    monkeypatch.undo()
+    assert gjenoppbygg(kjerne.oppdaterer, ALLE).hendelser == kjerne.app.siste_posisjon()
+    assert tabeller(kjerne.engine) == for_
+
+
+def test_a_rebuild_keeps_the_indexes_the_migrations_made(kjerne: Kjerne) -> None:
+    frisk(kjerne)
+    kjerne.oppdaterer.fang_opp()
+
+    def indekser() -> dict[str, set[str]]:
+        i = inspect(kjerne.engine)
+        navn = [t.name for n in ALLE for t in gjenoppbygging.PROJEKSJONER[n]]
+        return {t: {str(x["name"]) for x in i.get_indexes(t)} for t in navn}
+
+    for_ = indekser()
+    gjenoppbygg(kjerne.oppdaterer, ALLE)
+
+    assert indekser() == for_
+    assert all(for_.values())
+
+
+def _ferske_tabeller(k: Kjerne) -> list[str]:
+    return [t for t in inspect(k.engine).get_table_names() if t.endswith(gjenoppbygging.SUFFIKS)]
+
+
+def test_quarantine_rows_hold_no_identity_number(kjerne: Kjerne) -> None:
+    forgiftet(kjerne)
+    kjerne.oppdaterer.fang_opp()
+
+    with kjerne.engine.connect() as conn:
+        tekst = str(conn.execute(select(karantenetabell)).all())
+
+    assert all(UUID(r["person_id"]) for r in karantenerader(kjerne))
+    assert GIFTIG not in tekst
+    assert ULESELIG not in tekst
