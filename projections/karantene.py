@@ -27,7 +27,7 @@ from eventsourcing.persistence import PersistenceError
 from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from projections.tabeller import karantene, saker
+from projections.tabeller import karantene, saker, tidslinje
 
 # Not the stream's fault: the batch fails and is retried, nothing is quarantined.
 INFRASTRUKTUR: tuple[type[BaseException], ...] = (PersistenceError, OperationalError, InterfaceError, InvalidTag)
@@ -103,6 +103,12 @@ def antall_personer(conn: Connection) -> int:
 def i_karantene(conn: Connection, person_id: UUID) -> bool:
     q = select(karantene.c.person_id).where(karantene.c.person_id == str(person_id)).limit(1)
     return conn.execute(q).first() is not None
+
+
+def projisert_versjon(conn: Connection, person_id: UUID) -> int:
+    """The stream version the timeline read model was last computed from (0: never)."""
+    q = select(func.max(tidslinje.c.versjon)).where(tidslinje.c.person_id == str(person_id))
+    return int(conn.execute(q).scalar_one_or_none() or 0)
 
 
 def liste(conn: Connection) -> list[dict[str, Any]]:

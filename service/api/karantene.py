@@ -66,14 +66,19 @@ class Vakt:
 
 
 def sjekk(t: Tjenester, k: Kommando) -> Vakt:
-    """409 ``quarantined`` when the command's person is in quarantine (the read model says so)."""
+    """409 ``quarantined`` when the command's person is in quarantine: the read model says so, or,
+    for a stream with events the runner has not projected yet, the stream fails to compute now."""
     pid = person_for(t, k)
     if pid is None:
         return Vakt(t, None, 0)
     with t.engine.connect() as conn:
         if karantene.i_karantene(conn, pid):
             raise feil()
-    return Vakt(t, pid, _versjon(t, pid))
+        projisert = karantene.projisert_versjon(conn, pid)
+    versjon = _versjon(t, pid)
+    if projisert < versjon and karantene.prov(t.app, pid) is not None:
+        raise feil()
+    return Vakt(t, pid, versjon)
 
 
 def _versjon(t: Tjenester, pid: UUID) -> int:
