@@ -303,3 +303,59 @@ def test_quarantine_rows_hold_no_identity_number(kjerne: Kjerne) -> None:
     assert all(UUID(r["person_id"]) for r in karantenerader(kjerne))
     assert GIFTIG not in tekst
     assert ULESELIG not in tekst
+
+
+@pytest.mark.postgres
+def test_a_row_the_database_refuses_quarantines_only_its_person(tmp_path: Path) -> None:
+    """PostgreSQL enforces ``varchar(80)``: a 200-character leader id stored before VAL-11 makes the
+    batch fail; it is done again person by person, and only that person is quarantined."""
+    from conftest import ny_postgres_schema
+
+    from domain.sykefravaer import Sykefravaer
+
+    with ny_postgres_schema() as url:
+        k = lag(url, tmp_path)
+        try:
+            frisk(k)
+            send(k.app, sak(GIFTIG, START, date(2025, 3, 2), "G"))
+            person = k.app.person(k.app.person_for_fnr(GIFTIG))
+            data = {"fnr": GIFTIG, "orgnr": ORG, "leder_id": "x" * 200, "fom": "2025-01-20"}
+            person._mottatt(Sykefravaer.NarmesteLederRegistrert, data, kl(date(2025, 1, 20)))
+            k.app.save(person)
+            etterpa(k)
+
+            k.oppdaterer.fang_opp()
+
+            rader = karantenerader(k)
+            assert {r["person_id"] for r in rader} == {str(person.id)}
+            assert {r["feil"] for r in rader} == {"DataError"}
+            assert tabeller(k.engine) == referanse(tmp_path)
+            assert {n: k.oppdaterer.posisjon(n) for n in ALLE} == dict.fromkeys(ALLE, k.app.siste_posisjon())
+        finally:
+            k.close()
+
+
+def test_rows_the_database_refuses_quarantine_only_their_person(
+    kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person whose rows break a key: the batch is done again person by person (savepoints)."""
+    frisk(kjerne)
+    send(kjerne.app, sak(GIFTIG, START, date(2025, 3, 2), "G"))
+    etterpa(kjerne)
+    giftig = str(kjerne.app.person_for_fnr(GIFTIG))
+    virkelig = lesemodell.BYGGERE["saker"]
+
+    def dobbelt(p: Any, inn: Any) -> Any:
+        rader = virkelig(p, inn)
+        if str(p.person_id) == giftig:
+            rader["saker"] = rader["saker"] * 2  # the same case twice: a duplicate primary key
+        return rader
+
+    monkeypatch.setitem(lesemodell.BYGGERE, "saker", dobbelt)
+    kjerne.oppdaterer.fang_opp()
+
+    rader = karantenerader(kjerne)
+    assert {(r["person_id"], r["feil"]) for r in rader} == {(giftig, "IntegrityError")}
+    with kjerne.engine.connect() as conn:
+        personer = set(conn.execute(select(saker.c.person_id)).scalars())
+    assert personer == {str(kjerne.app.person_for_fnr(f)) for f in (FRISK_A, FRISK_B)}
