@@ -45,3 +45,34 @@ def test_rebuild_refuses_an_unknown_projection_and_changes_nothing(tmp_path: Pat
 
     assert res.returncode == 2
     assert "unknown diagnoser" in res.stderr
+
+
+def test_rebuild_over_a_poisoned_stream_finishes_lists_it_and_exits_1_until_it_is_erased(tmp_path: Path) -> None:
+    """Issue 11, item 3: a stored sick note for December 9999 (written before validation refused it)."""
+    from datetime import date
+
+    from karantene_hjelp import FRISK_A, GIFTIG, gift, kl, sak, send
+
+    from service.kjerne import bygg_kjerne
+
+    kjerne = bygg_kjerne(Settings(data_dir=tmp_path / "data"))
+    send(kjerne.app, sak(FRISK_A, date(2025, 1, 6), date(2025, 3, 30), "A"))
+    giftig = gift(kjerne.app, GIFTIG, kl(date(2025, 1, 6), "10:00"))
+    kjerne.close()
+
+    bygget = syfo(tmp_path, "rebuild")
+    engine = lesemodell_engine(Settings(data_dir=tmp_path / "data"))
+    rader = tabeller(engine)
+    slettet = syfo(tmp_path, "erase", "--fnr", GIFTIG)
+    igjen = syfo(tmp_path, "rebuild")
+    engine.dispose()
+
+    assert bygget.returncode == 1, bygget.stderr
+    assert "rebuilt saker, tidslinje, paminnelser from" in bygget.stdout
+    assert f"stream {giftig} (saker): OverflowError" in bygget.stdout
+    assert GIFTIG not in bygget.stdout + bygget.stderr
+    assert len({r[1] for r in rader["saker"]}) == 1  # the healthy person's case is there
+    assert slettet.returncode == 0, slettet.stderr
+    assert "erased: stream" in slettet.stdout
+    assert igjen.returncode == 0, igjen.stdout
+    assert "quarantined" not in igjen.stdout
