@@ -368,3 +368,40 @@ def test_rows_the_database_refuses_quarantine_only_their_person(
     with kjerne.engine.connect() as conn:
         personer = set(conn.execute(select(saker.c.person_id)).scalars())
     assert personer == {str(kjerne.app.person_for_fnr(f)) for f in (FRISK_A, FRISK_B)}
+
+
+def test_the_runner_thread_survives_a_failing_database_and_beats_again(
+    kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not the stream's fault, so no quarantine: the pass fails, the heartbeat stops, the next pass goes on."""
+    import time
+
+    from projections.oppdaterer import Kjoring
+
+    frisk(kjerne)
+    ekte = kjerne.oppdaterer.fang_opp
+    forsok: list[int] = []
+
+    def fang_opp(*args: Any, **kw: Any) -> int:
+        forsok.append(1)
+        if len(forsok) <= 2:
+            raise OperationalError("the database went away")
+        return ekte(*args, **kw)
+
+    monkeypatch.setattr(kjerne.oppdaterer, "fang_opp", fang_opp)
+    kjoring = Kjoring(kjerne.oppdaterer, intervall=0.01)
+    traad = kjoring.start()
+    frist = time.monotonic() + 60
+    try:
+        while kjoring.hjerteslag == 0:
+            assert time.monotonic() < frist
+            assert traad.is_alive()
+            time.sleep(0.01)
+    finally:
+        kjoring.stopp.set()
+        kjoring.vekk.set()
+        traad.join(10)
+
+    assert len(forsok) >= 3
+    assert kjerne.oppdaterer.posisjon("saker") == kjerne.app.siste_posisjon()
+    assert karantenerader(kjerne) == []
