@@ -405,3 +405,18 @@ def test_the_runner_thread_survives_a_failing_database_and_beats_again(
     assert len(forsok) >= 3
     assert kjerne.oppdaterer.posisjon("saker") == kjerne.app.siste_posisjon()
     assert karantenerader(kjerne) == []
+
+
+def test_a_rebuild_lifts_a_quarantine_the_code_no_longer_needs(kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fix is in a new release: the rebuild computes the stream, and its quarantine row goes."""
+    frisk(kjerne)
+    monkeypatch.setitem(lesemodell.BYGGERE, "paminnelser", lambda *_: 1 / 0)
+    kjerne.oppdaterer.fang_opp()
+    assert [r["projeksjon"] for r in karantenerader(kjerne)] == ["paminnelser"]
+    monkeypatch.undo()
+
+    res = gjenoppbygg(kjerne.oppdaterer, ["paminnelser"])
+
+    assert res.karantene == []
+    assert karantenerader(kjerne) == []
+    assert tabeller(kjerne.engine)["paminnelser"] != []
