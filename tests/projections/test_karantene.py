@@ -420,3 +420,24 @@ def test_a_rebuild_lifts_a_quarantine_the_code_no_longer_needs(kjerne: Kjerne, m
     assert res.karantene == []
     assert karantenerader(kjerne) == []
     assert tabeller(kjerne.engine)["paminnelser"] != []
+
+
+def test_a_legal_hold_still_stops_the_erasure_of_a_quarantined_person(kjerne: Kjerne) -> None:
+    """The erasure without the timeline reads legal holds from their own events (GDPR 17(3)(e))."""
+    from domain.oppbevaring import BevaringspaleggError
+    from service.sletting import sett_bevaringspalegg
+
+    send(kjerne.app, sak(GIFTIG, START, date(2025, 3, 2), "G"))
+    kjerne.oppdaterer.fang_opp()
+    with kjerne.engine.connect() as conn:
+        case_id = conn.execute(select(saker.c.case_id)).scalar_one()
+    sett_bevaringspalegg(kjerne, case_id, pa=True)
+    gift(kjerne.app, GIFTIG, kl(date(2025, 2, 3)))
+    kjerne.oppdaterer.fang_opp()
+    for_ = kjerne.app.siste_posisjon()
+
+    with pytest.raises(BevaringspaleggError):
+        slett_fnr(kjerne, GIFTIG)
+
+    assert kjerne.app.siste_posisjon() == for_
+    assert {r["case_ids"][0] for r in karantenerader(kjerne)} == {case_id}
