@@ -26,7 +26,8 @@ from sqlalchemy import Connection, MetaData, PrimaryKeyConstraint, Table, delete
 from sqlalchemy.exc import DBAPIError
 
 from projections.karantene import er_radfeil
-from projections.oppdaterer import Fremdrift, Maal
+from projections.oppdaterer import Fremdrift
+from projections.skriving import Maal
 from projections.tabeller import PROJEKSJONER, karantene, posisjoner
 
 if TYPE_CHECKING:

@@ -14,19 +14,20 @@ import contextlib
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID
 
 import structlog
-from sqlalchemy import Connection, Engine, Table, delete, select, text, update
+from sqlalchemy import Connection, Engine, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from domain.innstillinger import Innstillinger
-from projections.karantene import Karantene, er_infrastruktur, er_radfeil, kjente_saker
-from projections.lesemodell import BYGGERE, Personstrom, Rader
-from projections.tabeller import PROJEKSJONER, karantene, posisjoner
+from projections.karantene import Karantene, er_infrastruktur, er_radfeil
+from projections.lesemodell import BYGGERE, Personstrom
+from projections.skriving import LIVE, Maal, Utfall, lagre
+from projections.tabeller import PROJEKSJONER, posisjoner
 
 log = structlog.get_logger(__name__)
 
@@ -133,17 +134,17 @@ class Oppdaterer:
         for pid in personer:
             utfall[pid], beregnet[pid] = self._beregn(pid, gruppe, *nyeste[pid])
         if not noye:
-            _lagre(conn, gruppe, utfall, maal)
+            lagre(conn, gruppe, utfall, maal)
         else:
             for pid, u in utfall.items():
                 try:
                     with conn.begin_nested():
-                        _lagre(conn, gruppe, {pid: u}, maal)
+                        lagre(conn, gruppe, {pid: u}, maal)
                 except DBAPIError as e:
                     if not er_radfeil(e):
                         raise
                     k = Karantene.fra(e, pid, *nyeste[pid])
-                    _lagre(conn, gruppe, {pid: dict.fromkeys(gruppe, k)}, maal)
+                    lagre(conn, gruppe, {pid: dict.fromkeys(gruppe, k)}, maal)
         for pid, u in utfall.items():
             for navn, r in u.items():
                 if isinstance(r, Karantene):
@@ -182,54 +183,6 @@ class Oppdaterer:
         return gjenoppbygg(self, navn, fremdrift).hendelser
 
 
-Utfall = dict[str, "Rader | Karantene"]
-
-
-@dataclass(frozen=True)
-class Maal:
-    """Where a batch writes: the projections' own tables, or a rebuild's fresh ones (by table name)."""
-
-    tabeller: dict[str, Table] = field(default_factory=dict)
-    karantene: Table = karantene
-
-    def tabell(self, t: Table) -> Table:
-        return self.tabeller.get(t.name, t)
-
-
-LIVE = Maal()
-
-
-def _lagre(conn: Connection, gruppe: Sequence[str], utfall: dict[UUID, Utfall], maal: Maal) -> None:
-    """Replace the persons' rows, and their quarantine rows, in one go."""
-    ider = [str(p) for p in utfall]
-    feilet = {str(p) for p, u in utfall.items() if any(isinstance(r, Karantene) for r in u.values())}
-    case_ids = kjente_saker(conn, sorted(feilet)) if feilet else {}
-    for navn in gruppe:
-        rader: dict[str, list[dict[str, Any]]] = {}
-        for u in utfall.values():
-            r = u[navn]
-            if not isinstance(r, Karantene):
-                for tabell, rr in r.items():
-                    rader.setdefault(tabell, []).extend(rr)
-        for t in PROJEKSJONER[navn]:
-            mt = maal.tabell(t)
-            for del_ider in _biter(ider, 500):
-                conn.execute(delete(mt).where(mt.c.person_id.in_(del_ider)))
-            if rader.get(t.name):
-                conn.execute(mt.insert(), rader[t.name])
-    kt = maal.karantene
-    for del_ider in _biter(ider, 500):
-        conn.execute(delete(kt).where(kt.c.projeksjon.in_(list(gruppe)), kt.c.person_id.in_(del_ider)))
-    nye = [
-        r.rad(navn, case_ids.get(str(pid), []))
-        for pid, u in utfall.items()
-        for navn, r in u.items()
-        if isinstance(r, Karantene)
-    ]
-    if nye:
-        conn.execute(kt.insert(), nye)
-
-
 def _posisjon(conn: Connection, navn: str, *, laas: bool = False) -> int:
     q = select(posisjoner.c.posisjon).where(posisjoner.c.navn == navn)
     if laas:
@@ -238,11 +191,6 @@ def _posisjon(conn: Connection, navn: str, *, laas: bool = False) -> int:
     if verdi is None:
         raise LookupError(f"unknown projection {navn!r}: run the migrations (syfo migrate)")
     return int(verdi)
-
-
-def _biter(xs: list[str], n: int) -> Iterator[list[str]]:
-    for i in range(0, len(xs), n):
-        yield xs[i : i + n]
 
 
 # ---------------------------------------------------------------- running continuously
