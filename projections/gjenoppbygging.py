@@ -18,6 +18,7 @@ written.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -58,7 +59,7 @@ def gjenoppbygg(o: Oppdaterer, navn: Sequence[str], fremdrift: Fremdrift | None 
         meta.drop_all(conn)
         meta.create_all(conn)
     res = Gjenoppbygging()
-    o._beregnet = {}
+    o = dataclasses.replace(o, _beregnet={})  # its own: a live runner may share ``o`` meanwhile
     try:
         while _en_batch(o, engine, navn, maal, res, fremdrift):
             pass
@@ -74,7 +75,6 @@ def gjenoppbygg(o: Oppdaterer, navn: Sequence[str], fremdrift: Fremdrift | None 
             q = select(karantene).where(karantene.c.projeksjon.in_(list(navn)))
             res.karantene = [dict(r) for r in conn.execute(q.order_by(karantene.c.person_id)).mappings()]
     finally:
-        o._beregnet = None
         with engine.begin() as conn:
             meta.drop_all(conn)  # what is left of the fresh tables (nothing after a swap)
     return res

@@ -441,3 +441,45 @@ def test_a_legal_hold_still_stops_the_erasure_of_a_quarantined_person(kjerne: Kj
 
     assert kjerne.app.siste_posisjon() == for_
     assert {r["case_ids"][0] for r in karantenerader(kjerne)} == {case_id}
+
+
+def test_a_rebuild_beside_a_live_runner_and_new_writes_ends_in_the_rows_of_a_quiet_rebuild(kjerne: Kjerne) -> None:
+    """The live runner keeps the old tables current while the rebuild fills fresh ones; a command
+    stored in the middle of the rebuild is in the swapped-in tables either way."""
+    import time
+
+    from projections.oppdaterer import Kjoring
+
+    forgiftet(kjerne)
+    kjerne.oppdaterer.fang_opp()
+    kjerne.oppdaterer.batch = 2
+    kjoring = Kjoring(kjerne.oppdaterer, intervall=0.01)
+    traad = kjoring.start()
+    skrevet: list[int] = []
+
+    def underveis(*_: Any) -> None:
+        if not skrevet:
+            send(kjerne.app, [plan(FRISK_A), plan(FRISK_B)])
+            skrevet.append(kjerne.app.siste_posisjon())
+
+    try:
+        res = gjenoppbygg(kjerne.oppdaterer, ALLE, underveis)
+        frist = time.monotonic() + 60
+        while min(kjerne.oppdaterer.posisjon(n) for n in ALLE) < skrevet[0]:
+            assert time.monotonic() < frist
+            time.sleep(0.01)
+    finally:
+        kjoring.stopp.set()
+        kjoring.vekk.set()
+        traad.join(10)
+    etter = tabeller(kjerne.engine)
+    karantene_etter = karantenerader(kjerne)
+
+    stille = gjenoppbygg(kjerne.oppdaterer, ALLE)
+
+    assert res.posisjon >= skrevet[0]
+    assert tabeller(kjerne.engine) == etter
+    assert [(r["person_id"], r["projeksjon"]) for r in karantenerader(kjerne)] == [
+        (r["person_id"], r["projeksjon"]) for r in karantene_etter
+    ]
+    assert len(stille.karantene) == 6
