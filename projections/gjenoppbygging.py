@@ -7,7 +7,8 @@ models exactly as they were.
    the whole stream. The live tables and positions are not touched, so a running service goes on
    reading and updating them meanwhile.
 3. One transaction takes the projections' position rows (on SQLite: the write lock), replays what
-   arrived in the meantime, drops the old tables, renames the fresh ones, creates their indexes,
+   arrived in the meantime, drops the old tables, renames the fresh ones and their indexes (PostgreSQL
+   builds them before, under temporary names; SQLite cannot rename an index, so it builds them here),
    replaces the rebuilt projections' quarantine rows and sets the positions. Readers see the old
    tables or the new ones, never a mix; on SQLite writers wait for this one transaction.
 
@@ -23,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, MetaData, PrimaryKeyConstraint, Table, delete, select, text, update
+from sqlalchemy import Connection, Index, MetaData, PrimaryKeyConstraint, Table, delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from projections.karantene import er_radfeil
@@ -63,6 +64,13 @@ def gjenoppbygg(o: Oppdaterer, navn: Sequence[str], fremdrift: Fremdrift | None 
     try:
         while _en_batch(o, engine, navn, maal, res, fremdrift):
             pass
+        if postgres:  # indexes made now, under temporary names, keep the swap short
+            with engine.begin() as conn:
+                for t in tabeller:
+                    for ix in t.indexes:
+                        fersk = maal.tabell(t)
+                        kolonner = [fersk.c[c.name] for c in ix.columns]
+                        Index(f"{ix.name}{SUFFIKS}", *kolonner, unique=bool(ix.unique)).create(conn)
         with engine.begin() as conn:
             # Lock the position rows (SQLite: this first write takes the write lock), so no runner
             # commits a batch between the last replayed event and the swap.
@@ -127,12 +135,14 @@ def _bytt(conn: Connection, tabeller: list[Table], maal: Maal, navn: Sequence[st
         fersk = maal.tabell(t)
         conn.execute(text(f"DROP TABLE {q(t.name)}"))
         conn.execute(text(f"ALTER TABLE {q(fersk.name)} RENAME TO {q(t.name)}"))
-        if postgres:
-            conn.execute(
-                text(f"ALTER TABLE {q(t.name)} RENAME CONSTRAINT {q('pk_' + fersk.name)} TO {q('pk_' + t.name)}")
-            )
+        if not postgres:  # SQLite names indexes per database and cannot rename them: made here
+            for ix in t.indexes:
+                ix.create(conn)
+            continue
+        pk, pk_fersk = q("pk_" + t.name), q("pk_" + fersk.name)
+        conn.execute(text(f"ALTER TABLE {q(t.name)} RENAME CONSTRAINT {pk_fersk} TO {pk}"))
         for ix in t.indexes:
-            ix.create(conn)
+            conn.execute(text(f"ALTER INDEX {q(str(ix.name) + SUFFIKS)} RENAME TO {q(str(ix.name))}"))
     conn.execute(delete(karantene).where(karantene.c.projeksjon.in_(list(navn))))
     kolonner = list(karantene.columns.keys())
     conn.execute(karantene.insert().from_select(kolonner, select(*[maal.karantene.c[k] for k in kolonner])))
