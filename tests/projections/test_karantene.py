@@ -483,3 +483,30 @@ def test_a_rebuild_beside_a_live_runner_and_new_writes_ends_in_the_rows_of_a_qui
         (r["person_id"], r["projeksjon"]) for r in karantene_etter
     ]
     assert len(stille.karantene) == 6
+
+
+def test_a_wrong_master_key_stops_the_runner_instead_of_quarantining_everyone(tmp_path: Path) -> None:
+    """A misconfiguration is no poison: nothing is quarantined, no row removed, the position stays."""
+    from cryptography.exceptions import InvalidTag
+    from pydantic import SecretStr
+
+    url = f"sqlite:///{tmp_path / 'syfo.db'}"
+    riktig = lag(url, tmp_path)
+    frisk(riktig)
+    riktig.oppdaterer.fang_opp()
+    for_ = tabeller(riktig.engine)
+    posisjon = riktig.oppdaterer.posisjon("saker")
+    etterpa(riktig)
+    riktig.close()
+    feil = bygg_kjerne(
+        Settings(database_url=url, data_dir=tmp_path, master_nokkel=SecretStr("en helt annen hovednøkkel"))
+    )
+
+    try:
+        with pytest.raises(InvalidTag):
+            feil.oppdaterer.fang_opp()
+        assert tabeller(feil.engine) == for_
+        assert karantenerader(feil) == []
+        assert feil.oppdaterer.posisjon("saker") == posisjon
+    finally:
+        feil.close()
