@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import structlog
 from sqlalchemy import Connection, Index, MetaData, PrimaryKeyConstraint, Table, delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from projections.oppdaterer import Oppdaterer
 
 SUFFIKS = "__ny"
+log = structlog.get_logger(__name__)
 
 
 @dataclass
@@ -83,8 +85,11 @@ def gjenoppbygg(o: Oppdaterer, navn: Sequence[str], fremdrift: Fremdrift | None 
             q = select(karantene).where(karantene.c.projeksjon.in_(list(navn)))
             res.karantene = [dict(r) for r in conn.execute(q.order_by(karantene.c.person_id)).mappings()]
     finally:
-        with engine.begin() as conn:
-            meta.drop_all(conn)  # what is left of the fresh tables (nothing after a swap)
+        try:
+            with engine.begin() as conn:
+                meta.drop_all(conn)  # what is left of the fresh tables (nothing after a swap)
+        except DBAPIError as e:  # the next rebuild drops them; the first error is the one to see
+            log.warning("rebuild_cleanup_failed", error=type(e).__name__)
     return res
 
 
