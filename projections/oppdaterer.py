@@ -1,7 +1,8 @@
 """Keeps the read models up to date from the notification log, exactly once per position.
 
 A batch reads notifications after a projection's position, recomputes the rows of every person
-whose stream they touch, and writes those rows and the new position in one transaction. The
+whose stream they touch, and writes those rows and the new position in one transaction. A person
+whose stream cannot be computed is quarantined (``projections.karantene``) and the batch goes on. The
 position is moved with a compare-and-set, so two runners that race on one projection cannot both
 commit a batch: the loser rolls back. Events a projection does not use (other streams) still
 advance its position.
@@ -13,16 +14,22 @@ import contextlib
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, delete, select, text, update
+import structlog
+from sqlalchemy import Connection, Engine, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from domain.innstillinger import Innstillinger
+from projections.karantene import Karantene, er_infrastruktur, er_radfeil
 from projections.lesemodell import BYGGERE, Personstrom
+from projections.skriving import LIVE, Maal, Utfall, lagre
 from projections.tabeller import PROJEKSJONER, posisjoner
+
+log = structlog.get_logger(__name__)
 
 PERSON_TOPIC = "syfo:Sykefravaer."
 ALLE: tuple[str, ...] = tuple(PROJEKSJONER)
@@ -73,7 +80,18 @@ class Oppdaterer:
             totalt += n
 
     def kjor_batch(self, navn: Sequence[str] = ALLE, fremdrift: Fremdrift | None = None) -> int:
-        """One batch for the projections at the lowest position; 0 when all are caught up."""
+        """One batch for the projections at the lowest position; 0 when all are caught up.
+
+        When the database refuses a row, the batch is rolled back and done again person by person
+        (a savepoint each), so only the person whose rows were refused is quarantined."""
+        try:
+            return self._kjor_batch(navn, fremdrift, noye=False)
+        except DBAPIError as e:
+            if not er_radfeil(e):
+                raise
+            return self._kjor_batch(navn, fremdrift, noye=True)
+
+    def _kjor_batch(self, navn: Sequence[str], fremdrift: Fremdrift | None, *, noye: bool) -> int:
         with self.engine.begin() as conn:
             # Row locks on the positions serialise concurrent batches of one projection on PostgreSQL
             # (a second runner waits, then reads the new position); SQLite has a single writer.
@@ -83,7 +101,7 @@ class Oppdaterer:
             notifs = self.kilde.notifikasjoner(laveste + 1, self.batch)
             if not notifs:
                 return 0
-            self._skriv(conn, gruppe, notifs)
+            self.skriv(conn, gruppe, notifs, LIVE, noye=noye)
             ny = int(notifs[-1].id)
             for n in gruppe:
                 res = conn.execute(
@@ -99,50 +117,70 @@ class Oppdaterer:
             fremdrift(ny, self.kilde.siste_posisjon(), len(notifs))
         return len(notifs)
 
-    def _skriv(self, conn: Connection, gruppe: Sequence[str], notifs: Sequence[Any]) -> None:
-        nyeste: dict[UUID, int] = {}
+    def skriv(self, conn: Connection, gruppe: Sequence[str], notifs: Sequence[Any], maal: Maal, *, noye: bool) -> None:
+        """Recompute every person these notifications touch and replace their rows in ``maal``."""
+        nyeste: dict[UUID, tuple[int, int]] = {}  # person -> (newest version, its log position)
         for n in notifs:
             if n.topic.startswith(PERSON_TOPIC):
                 pid = n.originator_id
-                nyeste[pid] = max(nyeste.get(pid, 0), int(n.originator_version))
+                v, p = nyeste.get(pid, (0, 0))
+                nyeste[pid] = (max(v, int(n.originator_version)), max(p, int(n.id)))
         ferdig = self._beregnet or {}
-        personer = [p for p, v in nyeste.items() if ferdig.get(p, 0) < v]
+        personer = [p for p, (v, _) in nyeste.items() if ferdig.get(p, 0) < v]
         if not personer:
             return
-        rader: dict[str, list[dict[str, Any]]] = {}
+        utfall: dict[UUID, Utfall] = {}
+        beregnet: dict[UUID, int] = {}
         for pid in personer:
+            utfall[pid], beregnet[pid] = self._beregn(pid, gruppe, *nyeste[pid])
+        if not noye:
+            lagre(conn, gruppe, utfall, maal)
+        else:
+            for pid, u in utfall.items():
+                try:
+                    with conn.begin_nested():
+                        lagre(conn, gruppe, {pid: u}, maal)
+                except DBAPIError as e:
+                    if not er_radfeil(e):
+                        raise
+                    k = Karantene.fra(e, pid, *nyeste[pid])
+                    lagre(conn, gruppe, {pid: dict.fromkeys(gruppe, k)}, maal)
+        for pid, u in utfall.items():
+            for navn, r in u.items():
+                if isinstance(r, Karantene):
+                    log.warning(
+                        "projection_quarantined", projection=navn, person_id=str(pid), position=r.posisjon,
+                        version=r.versjon, error=r.feil, where=r.sted,
+                    )  # fmt: skip
+        if self._beregnet is not None:
+            self._beregnet.update(beregnet)
+
+    def _beregn(self, pid: UUID, gruppe: Sequence[str], versjon: int, posisjon: int) -> tuple[Utfall, int]:
+        """The person's rows per projection, or why they could not be computed; and the version read."""
+        try:
             strom = self.kilde.strom(pid)
-            if strom is None:
-                continue
-            if self._beregnet is not None:
-                self._beregnet[pid] = strom.versjon
-            for navn in gruppe:
-                for tabell, r in BYGGERE[navn](strom, self.kilde.innstillinger).items():
-                    rader.setdefault(tabell, []).extend(r)
-        ider = [str(p) for p in personer]
+        except Exception as e:
+            if er_infrastruktur(e):
+                raise
+            return dict.fromkeys(gruppe, Karantene.fra(e, pid, versjon, posisjon)), versjon
+        if strom is None:
+            return {n: {} for n in gruppe}, versjon
+        ut: Utfall = {}
         for navn in gruppe:
-            for t in PROJEKSJONER[navn]:
-                for del_ider in _biter(ider, 500):
-                    conn.execute(delete(t).where(t.c.person_id.in_(del_ider)))
-                if rader.get(t.name):
-                    conn.execute(t.insert(), rader[t.name])
+            try:
+                ut[navn] = BYGGERE[navn](strom, self.kilde.innstillinger)
+            except Exception as e:
+                if er_infrastruktur(e):
+                    raise
+                ut[navn] = Karantene.fra(e, pid, strom.versjon, posisjon)
+        return ut, max(versjon, strom.versjon)
 
     def gjenoppbygg(self, navn: Sequence[str] = ALLE, fremdrift: Fremdrift | None = None) -> int:
-        """Empty the projections' tables, reset them to position 0 and replay the whole log.
+        """Replay the whole log into fresh tables and swap them in (``projections.gjenoppbygging``);
+        returns the events read. The quarantined persons are in the ``karantene`` table afterwards."""
+        from projections.gjenoppbygging import gjenoppbygg
 
-        Each person is computed once from its whole stream, however many events it has; a person
-        written to during the rebuild is computed again. Nothing is sent: only rows are written.
-        """
-        with self.engine.begin() as conn:
-            for n in navn:
-                for t in PROJEKSJONER[n]:
-                    conn.execute(delete(t))
-                conn.execute(update(posisjoner).where(posisjoner.c.navn == n).values(posisjon=0))
-        self._beregnet = {}
-        try:
-            return self.fang_opp(navn, fremdrift)
-        finally:
-            self._beregnet = None
+        return gjenoppbygg(self, navn, fremdrift).hendelser
 
 
 def _posisjon(conn: Connection, navn: str, *, laas: bool = False) -> int:
@@ -153,11 +191,6 @@ def _posisjon(conn: Connection, navn: str, *, laas: bool = False) -> int:
     if verdi is None:
         raise LookupError(f"unknown projection {navn!r}: run the migrations (syfo migrate)")
     return int(verdi)
-
-
-def _biter(xs: list[str], n: int) -> Iterator[list[str]]:
-    for i in range(0, len(xs), n):
-        yield xs[i : i + n]
 
 
 # ---------------------------------------------------------------- running continuously
@@ -196,8 +229,15 @@ class Kjoring:
                 else:
                     aktive = list(self.navn)
                 if aktive:
-                    with contextlib.suppress(PosisjonKonflikt):
+                    try:
                         self.oppdaterer.fang_opp(aktive)
+                    except PosisjonKonflikt:
+                        pass
+                    except Exception as e:  # the database or a key: retried next pass, the heartbeat stops
+                        log.error("projection_batch_failed", error=type(e).__name__)
+                        self.vekk.wait(self.intervall)
+                        self.vekk.clear()
+                        continue
                 self.hjerteslag = time.monotonic()
                 self.vekk.wait(self.intervall)
                 self.vekk.clear()

@@ -132,6 +132,22 @@ paminnelser = Table(
     Index("ix_paminnelser_status_forfall", "status", "forfall"),
 )
 
+# Quarantine: the persons whose stream a projection could not compute (an undecodable event, a date
+# the rules cannot count with, a row the database refuses). Their rows in that projection's tables
+# are removed and this row says why; it goes when the stream can be computed again (a later event,
+# a rebuild). No identity numbers and no error text (it may quote data): the class and the place.
+karantene = Table(
+    "karantene",
+    metadata,
+    Column("projeksjon", String(40), primary_key=True),
+    Column("person_id", String(36), primary_key=True),
+    Column("versjon", Integer, nullable=False),  # the stream version that could not be computed
+    Column("posisjon", BigInteger, nullable=False),  # the log position at which the runner met it
+    Column("feil", String(80), nullable=False),  # the exception's class
+    Column("sted", String(200), nullable=False),  # where it was raised: module:line
+    Column("case_ids", JSON, nullable=False),  # the cases the projection showed for the person before
+)
+
 PROJEKSJONER: dict[str, tuple[Table, ...]] = {
     "saker": (saker, milepeler, milepel_status),
     "tidslinje": (tidslinje,),

@@ -215,7 +215,12 @@ def rebuild(
         typer.Option("--projection", help="Rebuild only this projection (repeatable): saker, tidslinje, paminnelser."),
     ] = None,
 ) -> None:
-    """Drop the read models and replay the whole event log into them, in batches. Sends nothing."""
+    """Replay the whole event log into fresh read-model tables and swap them in. Sends nothing.
+
+    A failure midway leaves the old tables as they were. Streams that cannot be computed are
+    quarantined and listed (stream and case ids, never fødselsnummer); then the exit status is 1.
+    """
+    from projections.gjenoppbygging import gjenoppbygg
     from projections.oppdaterer import ALLE
     from service.kjerne import bygg_kjerne
     from service.settings import Settings
@@ -230,12 +235,22 @@ def rebuild(
     start = time.perf_counter()
     try:
         with hendelsesfremdrift(err, "rebuilding " + ", ".join(navn)) as vis:
-            antall = kjerne.oppdaterer.gjenoppbygg(navn, vis)
+            res = gjenoppbygg(kjerne.oppdaterer, navn, vis)
     finally:
         kjerne.close()
     sekunder = time.perf_counter() - start
-    fart = antall / max(sekunder, 1e-9)
-    print(f"rebuilt {', '.join(navn)} from {antall} events in {sekunder:.1f} s ({fart:,.0f} events/s)")
+    fart = res.hendelser / max(sekunder, 1e-9)
+    print(f"rebuilt {', '.join(navn)} from {res.hendelser} events in {sekunder:.1f} s ({fart:,.0f} events/s)")
+    if res.karantene:
+        strommer = sorted({r["person_id"] for r in res.karantene})
+        print(f"quarantined: {len(strommer)} stream(s) could not be computed (README: Quarantine)")
+        for r in res.karantene:
+            saker = ", ".join(r["case_ids"]) or "none known"
+            print(
+                f"  stream {r['person_id']} ({r['projeksjon']}): {r['feil']} at {r['sted']}, "
+                f"version {r['versjon']}, position {r['posisjon']}; cases: {saker}"
+            )
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -17,6 +17,9 @@ An erasure, in this order:
    overwrites deleted rows (``secure_delete``) and its write-ahead log is checkpointed and truncated;
    PostgreSQL's tables are vacuumed.
 
+A stream that cannot be loaded or computed (quarantined, ``projections.karantene``) is erased all the
+same: the erasure event is made from the stored rows, without the timeline.
+
 Events stored in clear text before encryption was turned on cannot be shredded; the result counts
 them (``ukrypterte``) and the log says so. Re-encrypting such a store is a separate, one-off job.
 
@@ -38,8 +41,10 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from sqlalchemy import select
 
-from domain.oppbevaring import GRUNN_ANMODNING
+from domain.errors import DomainError
+from domain.oppbevaring import GRUNN_ANMODNING, GRUNNER, REGEL_BEVARING, BevaringspaleggError
 from domain.sykefravaer import Sykefravaer
+from projections.karantene import er_infrastruktur, kjente_saker
 from projections.tabeller import PROJEKSJONER, datanokler, saker, web_sessions
 from service.kryptering import Nokkellager, PersonMapper, nokkel_id
 from service.lagersql import rydd_etter_sletting
@@ -104,13 +109,25 @@ def slett_person(
     registrert = False
     case_ids: tuple[str, ...] = ()
     makulert = 0
+    if grunn not in GRUNNER:
+        raise ValueError(f"unknown erasure reason {grunn!r}")
     for forsok in range(MAKS_FORSOK):
-        person = _person(app, person_id)
-        if not person.slett(grunn, app.innstillinger, naa):
-            break
+        lagres: Sykefravaer | Sykefravaer.PersonopplysningerSlettet | None
+        try:
+            lagres = _person(app, person_id)
+            if not lagres.slett(grunn, app.innstillinger, naa):
+                break
+        except (PersonNotFoundError, DomainError):
+            raise
+        except Exception as e:
+            if er_infrastruktur(e):
+                raise
+            lagres = _sletting_uten_beregning(kjerne, person_id, grunn, naa)  # a quarantined stream
+            if lagres is None:
+                break
         makulert = lager.antall_levende(person_id)  # destroyed in the transaction that stores the erasure
         try:
-            opptak = app.save(person)[-1]
+            opptak = app.save(lagres)[-1]
         except IntegrityError:
             if forsok == MAKS_FORSOK - 1:
                 raise
@@ -133,6 +150,46 @@ def slett_person(
         ukrypterte=ukrypterte,
     )
     return Sletting(person_id, registrert, case_ids, makulert, posisjon, ukrypterte)
+
+
+def _sletting_uten_beregning(
+    kjerne: Kjerne, person_id: UUID, grunn: str, naa: datetime
+) -> Sykefravaer.PersonopplysningerSlettet | None:
+    """The erasure event of a stream that cannot be loaded or computed (quarantined), made from the
+    stored rows alone: erasure never needs the timeline. Legal holds are read from their own events
+    (under the service's key; one that cannot be read stops the erasure rather than be guessed); the
+    case ids are those the read models show or showed before the quarantine. None: nothing to erase."""
+    lagret = kjerne.app.recorder.select_events(person_id)
+    if not lagret:
+        raise PersonNotFoundError(str(person_id))
+    bevaring: set[str] = set()
+    personlig = False
+    for s in lagret:
+        if s.topic in BEVARINGSTOPICS:
+            e = kjerne.app.mapper.to_domain_event(s)
+            endre = bevaring.add if isinstance(e, Sykefravaer.BevaringspaleggSatt) else bevaring.discard
+            endre(str(getattr(e, "case_id", "")))
+        elif s.topic == Sykefravaer.PersonopplysningerSlettet.TOPIC:
+            personlig = False
+        elif s.topic != Sykefravaer.Opprettet.TOPIC:
+            personlig = True
+    if bevaring:
+        raise BevaringspaleggError(REGEL_BEVARING, "case_id", "a case of the person is under a legal hold")
+    if not personlig:
+        return None
+    with kjerne.engine.connect() as conn:
+        case_ids = kjente_saker(conn, [str(person_id)])[str(person_id)]
+    log.warning("sletting_uten_beregning", person_id=str(person_id), saker=len(case_ids))
+    return Sykefravaer.PersonopplysningerSlettet(  # type: ignore[call-arg]
+        originator_id=person_id,
+        originator_version=int(lagret[-1].originator_version) + 1,
+        timestamp=naa,
+        grunn=grunn,
+        case_ids=case_ids,
+    )
+
+
+BEVARINGSTOPICS = (Sykefravaer.BevaringspaleggSatt.TOPIC, Sykefravaer.BevaringspaleggOpphevet.TOPIC)
 
 
 def nokkellager(app: SyfoApp) -> Nokkellager:

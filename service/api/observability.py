@@ -96,6 +96,11 @@ class Metrikker:
             ["state"],
             registry=r,
         )
+        self.karantene = Gauge(
+            "syfo_projection_quarantined",
+            "Persons whose stream a projection cannot compute (quarantined, see the karantene table).",
+            registry=r,
+        )
         self.hjerteslag = Gauge(
             "syfo_projection_runner_heartbeat_age_seconds",
             "Seconds since the projection runner's last pass (-1: no runner in this process).",

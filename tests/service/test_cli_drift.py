@@ -45,3 +45,78 @@ def test_rebuild_refuses_an_unknown_projection_and_changes_nothing(tmp_path: Pat
 
     assert res.returncode == 2
     assert "unknown diagnoser" in res.stderr
+
+
+def test_rebuild_over_a_poisoned_stream_finishes_lists_it_and_exits_1_until_it_is_erased(tmp_path: Path) -> None:
+    """Issue 11, item 3: a stored sick note for December 9999 (written before validation refused it)."""
+    from datetime import date
+
+    from karantene_hjelp import FRISK_A, GIFTIG, gift, kl, sak, send
+
+    from service.kjerne import bygg_kjerne
+
+    kjerne = bygg_kjerne(Settings(data_dir=tmp_path / "data"))
+    send(kjerne.app, sak(FRISK_A, date(2025, 1, 6), date(2025, 3, 30), "A"))
+    giftig = gift(kjerne.app, GIFTIG, kl(date(2025, 1, 6), "10:00"))
+    kjerne.close()
+
+    bygget = syfo(tmp_path, "rebuild")
+    engine = lesemodell_engine(Settings(data_dir=tmp_path / "data"))
+    rader = tabeller(engine)
+    slettet = syfo(tmp_path, "erase", "--fnr", GIFTIG)
+    igjen = syfo(tmp_path, "rebuild")
+    engine.dispose()
+
+    assert bygget.returncode == 1, bygget.stderr
+    assert "rebuilt saker, tidslinje, paminnelser from" in bygget.stdout
+    assert f"stream {giftig} (saker): OverflowError" in bygget.stdout
+    assert GIFTIG not in bygget.stdout + bygget.stderr
+    assert len({r[1] for r in rader["saker"]}) == 1  # the healthy person's case is there
+    assert slettet.returncode == 0, slettet.stderr
+    assert "erased: stream" in slettet.stdout
+    assert igjen.returncode == 0, igjen.stdout
+    assert "quarantined" not in igjen.stdout
+
+
+def test_serve_starts_over_a_poisoned_store_and_reports_degraded(tmp_path: Path) -> None:
+    """Issue 11: with a stored December 9999 sick note, ``syfo serve`` would not start again."""
+    import contextlib
+    import socket
+    import time
+    from datetime import date
+
+    import httpx
+    from karantene_hjelp import FRISK_A, GIFTIG, gift, kl, sak, send
+
+    from service.kjerne import bygg_kjerne
+
+    kjerne = bygg_kjerne(Settings(data_dir=tmp_path / "data"))
+    send(kjerne.app, sak(FRISK_A, date(2025, 1, 6), date(2025, 3, 30), "A"))
+    gift(kjerne.app, GIFTIG, kl(date(2025, 1, 6), "10:00"))
+    kjerne.close()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SYFO_DATA_DIR": str(tmp_path / "data"), "SYFO_ALLOW_DEV_SECRETS": "true"}
+    env.pop("SYFO_DATABASE_URL", None)
+    prosess = subprocess.Popen(
+        [str(SYFO), "serve", "--port", str(port), "--no-scheduler"],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    svar = None
+    try:
+        frist = time.monotonic() + 120
+        # Ready once it listens and the runner has finished its first pass.
+        while (svar is None or svar.status_code != 200) and prosess.poll() is None and time.monotonic() < frist:
+            with contextlib.suppress(httpx.TransportError):
+                svar = httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=5)
+            time.sleep(0.1)
+    finally:
+        prosess.terminate()
+        utskrift = prosess.communicate(timeout=30)[0]
+
+    assert svar is not None, utskrift
+    assert svar.status_code == 200
+    assert svar.json()["status"] == "degraded"
+    assert svar.json()["checks"]["quarantined"] == 1
+    assert GIFTIG not in utskrift

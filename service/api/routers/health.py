@@ -1,4 +1,4 @@
-"""Liveness, readiness (database, projection lag, runner heartbeat) and Prometheus metrics."""
+"""Liveness, readiness (database, projection lag, runner heartbeat, quarantine) and Prometheus metrics."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from projections import lister
+from projections import karantene, lister
 from service.api import schemas
 from service.api.deps import Tjenester, TjenesterDep
 from service.api.problems import PROBLEM_MEDIA, dokumentert, problem_body
@@ -28,10 +28,13 @@ def _maal(t: Tjenester) -> dict[str, Any]:
         with t.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
             laveste = lister.laveste_posisjon(conn)
+            i_karantene = karantene.antall_personer(conn)
         siste = t.app.siste_posisjon()
         sjekker["database"] = "ok"
         sjekker["projection_lag"] = max(0, siste - laveste)
         t.metrikker.etterslep.set(sjekker["projection_lag"])
+        sjekker["quarantined"] = i_karantene
+        t.metrikker.karantene.set(i_karantene)
         for tilstand, antall in tell_leveringer(t).items():
             t.metrikker.leveringer.labels(state=tilstand).set(antall)
     except Exception as e:
@@ -57,7 +60,11 @@ def live() -> Any:
     "/health/ready",
     response_model=schemas.Helse,
     summary="Ready: database reachable and the projection runner alive",
-    description="503 (problem details with the checks) when the database cannot be reached or the runner is stuck.",
+    description=(
+        "503 (problem details with the checks) when the database cannot be reached or the runner is stuck. "
+        "200 with `status: degraded` while streams are quarantined (`checks.quarantined` persons whose "
+        "events a projection cannot compute; the rest of the service works)."
+    ),
     responses=dokumentert(503),
 )
 def ready(request: Request, t: TjenesterDep) -> Any:
@@ -65,7 +72,7 @@ def ready(request: Request, t: TjenesterDep) -> Any:
     if sjekker["database"] != "ok" or sjekker["runner"] == "stale":
         body = problem_body(request.scope, 503, "not ready", slug="not-ready", ekstra={"checks": sjekker})
         return JSONResponse(body, status_code=503, media_type=PROBLEM_MEDIA)
-    return {"status": "ok", "checks": sjekker}
+    return {"status": "degraded" if sjekker.get("quarantined") else "ok", "checks": sjekker}
 
 
 @router.get(

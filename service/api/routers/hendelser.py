@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from domain.errors import DomainError, UgyldigKommandoError
 from domain.kommandoer import SKJEMA
-from service.api import kommandoskjema, schemas
+from service.api import karantene, kommandoskjema, schemas
 from service.api.deps import BrukerDep, Tjenester, TjenesterDep
 from service.api.observability import logger
 from service.api.problems import ApiFeil, dokumentert, domenefeil, problem_body, ulesbar
@@ -74,7 +74,14 @@ def send_hendelse(request: Request, response: Response, t: TjenesterDep, b: Bruk
     try:
         data = les_json(body)
         k = les(t, data)
-        r = utfor(t, b, k, request.state.request_id)
+        vakt = karantene.sjekk(t, k)
+        try:
+            r = utfor(t, b, k, request.state.request_id)
+        except (DomainError, UgyldigKommandoError):
+            raise
+        except Exception as e:
+            vakt.forklar(e)
+            raise
     except (DomainError, UgyldigKommandoError) as e:
         _refusert(t, b, data, e, request.state.request_id)
         raise
@@ -128,7 +135,21 @@ def send_batch(request: Request, t: TjenesterDep, b: BrukerDep, body: KroppDep) 
     resultater: list[dict[str, Any]] = []
     for i, k in enumerate(kommandoer):
         try:
-            r = utfor(t, b, k, request.state.request_id)
+            vakt = karantene.sjekk(t, k)
+            try:
+                r = utfor(t, b, k, request.state.request_id)
+            except (DomainError, UgyldigKommandoError):
+                raise
+            except Exception as e:
+                vakt.forklar(e)
+                raise
+        except ApiFeil as avvist:
+            if avvist.slug != karantene.SLUG:
+                raise
+            # quarantined: this command is refused, the rest go on
+            problem = problem_body(request.scope, avvist.status, avvist.detail, field=avvist.field, slug=avvist.slug)
+            resultater.append({"index": i, "status": avvist.status, "problem": problem})
+            continue
         except (DomainError, UgyldigKommandoError) as e:
             _refusert(t, b, data[i], e, request.state.request_id)
             feil = domenefeil(e) if isinstance(e, DomainError) else ulesbar(e)
