@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from domain.kalender import OSLO
 from projections.tabeller import kommandologg, tidslinje
+from service.revisjon import PSEUDONYM_PREFIKS
 
 from .api_hjelp import FNR, ORG1, Miljo, kl
 
@@ -332,3 +333,30 @@ def test_refusals_are_answered_as_json_that_never_echoes_the_bad_string(m: Miljo
     r = m.send(sykmelding(id="SM2", sykmelder_id="Pasienten har depresjon F32.1"))
 
     assert "depresjon" not in json.dumps(r.json())
+
+
+# ---------------------------------------------------------------- PRIV-4: names in an auditor's view
+
+
+def test_an_auditor_sees_names_and_e_mail_only_as_pseudonyms(m: Miljo) -> None:
+    """PRIV-4, ACC-7: like the fnr, names are personal data; the pseudonymised view keeps none."""
+    m.lagre({"type": "person", "fnr": FNR, "navn": "Ola Nordmann", "at": kl(date(2025, 1, 6), "07:00")})
+    leder = {"type": "narmeste_leder", "fnr": FNR, "orgnr": ORG1, "leder_id": "leder-A", "fom": "2025-01-01"}
+    m.lagre(
+        leder | {"leder_navn": "Kari Nordmann", "leder_epost": "kari@bakeriet.no", "at": kl(date(2025, 1, 6), "07:30")}
+    )
+    sak = m.lagre(sykmelding())["case_id"]
+    m.kjerne.oppdaterer.fang_opp()
+
+    svar = [m.les(f"/api/v1/saker/{sak}/{sti}", "revisor-1", "AUDITOR") for sti in ("tidslinje", "historikk")]
+    eget = m.les(f"/api/v1/saker/{sak}/historikk", FNR, "AT")
+
+    for r in svar:
+        assert r.status_code == 200, r.text
+        tekst = json.dumps(r.json(), ensure_ascii=False)
+        assert "Nordmann" not in tekst
+        assert "bakeriet" not in tekst
+    relasjon = next(h["data"] for h in svar[0].json()["events"] if h["type"] == "narmeste_leder")
+    assert relasjon["leder_navn"].startswith(PSEUDONYM_PREFIKS)
+    assert relasjon["leder_navn"] != relasjon["leder_epost"]
+    assert "Ola Nordmann" in json.dumps(eget.json(), ensure_ascii=False)  # ACC-5: the employee sees their own
