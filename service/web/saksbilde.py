@@ -102,8 +102,9 @@ def les_as_of(verdi: str | None) -> datetime | None:
     verdi = verdi.strip()
     try:
         if len(verdi) == 10:
-            return datetime.combine(date.fromisoformat(verdi), time(23, 59, 59), OSLO)
-        t = datetime.fromisoformat(verdi)
+            t = datetime.combine(date.fromisoformat(verdi), time(23, 59, 59), OSLO)
+        else:
+            t = datetime.fromisoformat(verdi)
     except ValueError:
         raise ApiFeil(400, "as_of: oppgi dato og klokkeslett", rule="T-1", field="as_of") from None
     t = t if t.tzinfo is not None else t.replace(tzinfo=OSLO)

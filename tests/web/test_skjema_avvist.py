@@ -9,6 +9,7 @@ import re
 import pytest
 
 from domain.errors import KonfliktFeil, UgyldigKommandoError, ValideringsFeil
+from service.web import demodata
 from service.web.handlinger import avvisningstekst
 
 from .web_hjelp import P1, Web, dag
@@ -64,3 +65,14 @@ def test_every_refusal_has_a_bokmal_text_without_english_rule_messages() -> None
 
         assert tekst
         assert feil.melding not in tekst
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "9999-12-31T23:59", "0001-01-01T00:00"])
+def test_the_auditors_as_of_outside_2000_to_2099_is_a_clear_400_page_not_500(ny: Web, as_of: str) -> None:
+    """VAL-10 on a read: the Oslo wall clock of year 9999 must never reach the date arithmetic."""
+    ny.logg_inn(demodata.REVISOR, "AUDITOR")
+
+    r = ny.klient.get(f"/revisjon/saker/{ny.sak(P1)}?as_of={as_of}")
+
+    assert r.status_code == 400
+    assert "mellom år 2000 og 2099" in r.text
