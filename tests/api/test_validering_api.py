@@ -360,3 +360,15 @@ def test_an_auditor_sees_names_and_e_mail_only_as_pseudonyms(m: Miljo) -> None:
     assert relasjon["leder_navn"].startswith(PSEUDONYM_PREFIKS)
     assert relasjon["leder_navn"] != relasjon["leder_epost"]
     assert "Ola Nordmann" in json.dumps(eget.json(), ensure_ascii=False)  # ACC-5: the employee sees their own
+
+
+@pytest.mark.parametrize(
+    "sti",
+    ["/api/v1/saker/a%00b", "/api/v1/saker/a%00b/tidslinje", "/api/v1/saker?leder_id=a%00b", "/api/v1/saker?orgnr=%00"],
+)
+def test_a_nul_byte_in_a_path_or_query_is_never_a_500(m: Miljo, sti: str) -> None:
+    """PostgreSQL cannot compare a string with NUL; the answer is a problem, not an error."""
+    r = m.klient.get(sti, headers=m.hoder("revisor-1", "AUDITOR"))
+
+    assert r.status_code in (400, 404, 200)
+    assert r.status_code == 200 or r.headers["content-type"] == "application/problem+json"
