@@ -239,8 +239,13 @@ class Grunnlag:
 
     def narmeste_leder(self, orgnr: str, d: date) -> str | None:
         """RP-9: the relation for (fnr, orgnr) with the latest ``fom <= d``; ties: the later received."""
+        k = self.lederrelasjon(orgnr, d)
+        return k["leder_id"] if k is not None else None
+
+    def lederrelasjon(self, orgnr: str, d: date) -> Kommando | None:
+        """The ``narmeste_leder`` command that holds on d (RP-9), with ``leder_navn``/``leder_epost`` if given."""
         beste: tuple[date, int] | None = None
-        leder: str | None = None
+        relasjon: Kommando | None = None
         for nr, k in enumerate(self.fakta):
             if (
                 k.type == "narmeste_leder"
@@ -249,5 +254,16 @@ class Grunnlag:
                 and (beste is None or (k["fom"], nr) >= beste)
             ):
                 beste = (k["fom"], nr)
-                leder = k["leder_id"]
-        return leder
+                relasjon = k
+        return relasjon
+
+    @cached_property
+    def navn(self) -> str | None:
+        """The employee's name: the latest ``person`` command known (PRIV-4)."""
+        return next((k["navn"] for k in reversed(self.fakta) if k.type == "person"), None)
+
+    @cached_property
+    def nav_enhet(self) -> tuple[str, str | None] | None:
+        """The NAV office and veileder (None: unassigned) of the latest ``nav_enhet`` command (ACC-8)."""
+        k = next((k for k in reversed(self.fakta) if k.type == "nav_enhet"), None)
+        return (k["enhet"], k.get("veileder_id")) if k is not None else None

@@ -1,4 +1,4 @@
-"""The command vocabulary of scenarios.md, parsed from JSON-like dicts (VAL-1 … VAL-3, VAL-7).
+"""The command vocabulary of scenarios.md, parsed from JSON-like dicts; the rules are in ``domain.validering``.
 
 Two kinds of refusal (VAL-9):
 - ``UgyldigKommandoError``: the command cannot be read (unknown ``type``, a required field missing
@@ -12,48 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import pairwise
 from typing import Any, Final
 
 from domain.errors import UgyldigKommandoError, ValideringsFeil
-from domain.identer import gyldig_fnr, gyldig_orgnr
-
-MIN_GRAD: Final = 20  # VAL-1
-MAKS_GRAD: Final = 100  # VAL-1
-MAKS_SYKMELDING_DAGER: Final = 365  # VAL-1: a note spans at most 365 days
+from domain.validering import MAKS_GRAD as MAKS_GRAD  # re-exported: the vocabulary's limits
+from domain.validering import MIN_GRAD as MIN_GRAD
+from domain.validering import UNNTAK_TABELL as UNNTAK_TABELL
+from domain.validering import sjekk_tekst, valider
 
 FRISTER: Final = ("oppfolgingsplan", "dialogmote_1", "aktivitetskrav", "dialogmote_2")
-
-# MS-5: frist -> (who registers it, allowed arsak codes)
-UNNTAK_TABELL: Final[dict[str, tuple[str, frozenset[str]]]] = {
-    "oppfolgingsplan": (
-        "NL",
-        frozenset({"TILBAKE_UTEN_TILRETTELEGGING", "ALVORLIG_SYKDOM", "GRADERT_DIALOG_FUNGERER"}),
-    ),
-    "dialogmote_1": (
-        "NL",
-        frozenset(
-            {
-                "TILBAKE_UTEN_TILRETTELEGGING",
-                "TILRETTELEGGING_FUNGERER",
-                "ALVORLIG_SYKDOM",
-                "UTSATT_ALVORLIG_SYKDOM",
-            }
-        ),
-    ),
-    "aktivitetskrav": ("NAV", frozenset({"MEDISINSKE_GRUNNER", "TILRETTELEGGING_IKKE_MULIG"})),
-    "dialogmote_2": (
-        "NAV",
-        frozenset(
-            {
-                "MEDISINSKE_GRUNNER",
-                "INNLEGGELSE_INSTITUSJON",
-                "FORVENTET_FRISKMELDING",
-                "DOKUMENTERT_TILTAK_FRISKMELDING",
-            }
-        ),
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -100,6 +67,11 @@ def _str(v: Any, felt: str) -> str:
     if not isinstance(v, str) or not v:
         raise UgyldigKommandoError(felt, "expected a non-empty string")
     return v
+
+
+def _str_eller_null(v: Any, felt: str) -> str | None:
+    """A string, or ``null`` where null has a meaning (``nav_enhet.veileder_id``: unassigned)."""
+    return None if v is None else _str(v, felt)
 
 
 def _bool(v: Any, felt: str) -> bool:
@@ -193,8 +165,15 @@ Leser = Callable[[Any, str], Any]
 _R, _O = True, False  # required / optional
 
 SKJEMA: Final[dict[str, dict[str, tuple[bool, Leser]]]] = {
-    "virksomhet": {"orgnr": (_R, _str), "hr_id": (_R, _str)},
-    "narmeste_leder": {"fnr": (_R, _str), "orgnr": (_R, _str), "leder_id": (_R, _str), "fom": (_R, _dato)},
+    "virksomhet": {"orgnr": (_R, _str), "hr_id": (_R, _str), "navn": (_O, _str)},
+    "narmeste_leder": {
+        "fnr": (_R, _str),
+        "orgnr": (_R, _str),
+        "leder_id": (_R, _str),
+        "fom": (_R, _dato),
+        "leder_navn": (_O, _str),
+        "leder_epost": (_O, _str),
+    },
     "egenmelding": {"id": (_R, _str), "fnr": (_R, _str), "orgnr": (_R, _str), "fom": (_R, _dato), "tom": (_R, _dato)},
     "sykmelding": {
         "id": (_R, _str),
@@ -269,6 +248,8 @@ SKJEMA: Final[dict[str, dict[str, tuple[bool, Leser]]]] = {
         "rolle": (_R, _enum("TV", "VO", "BHT", "SYKMELDER")),
         "person_id": (_R, _str),
     },
+    "person": {"fnr": (_R, _str), "navn": (_R, _str)},
+    "nav_enhet": {"fnr": (_R, _str), "enhet": (_R, _str), "veileder_id": (_O, _str_eller_null)},
 }
 
 # Commands that name a case and attach to its window (TF-7, VAL-8).
@@ -292,13 +273,14 @@ SAKSBUNDNE: Final = frozenset(
 def les_kommando(
     data: Any, *, at: datetime | None = None, egenmelding_maks_dager: int = 3, valider_identer: bool = False
 ) -> Kommando:
-    """Read and validate one command (VAL-1, VAL-2, VAL-3, VAL-6 table, VAL-7).
+    """Read and validate one command (VAL-1 … VAL-3, VAL-6 table, VAL-7, VAL-10 … VAL-12 against ``at``).
 
     ``at`` comes from the data (scenario step) unless given (the API's receipt instant).
     Raises ``UgyldigKommandoError`` for unreadable input and ``ValideringsFeil`` for refusals.
     """
     if not isinstance(data, dict):
         raise UgyldigKommandoError("$", "expected an object")
+    sjekk_tekst(data)  # VAL-11: before any string is read, compared, stored or echoed
     if "type" not in data:
         raise UgyldigKommandoError("type", "required field missing")
     typ = data["type"]
@@ -323,47 +305,5 @@ def les_kommando(
         # VAL-2 / PRIV-1: this is how a diagnosis or a medical text is kept out.
         raise ValideringsFeil("VAL-2", ukjent[0], f"field not allowed for {typ}")
     k = Kommando(type=typ, at=at, felter=felter)
-    _valider(k, egenmelding_maks_dager=egenmelding_maks_dager, valider_identer=valider_identer)
+    valider(k, egenmelding_maks_dager=egenmelding_maks_dager, valider_identer=valider_identer)
     return k
-
-
-def _valider(k: Kommando, *, egenmelding_maks_dager: int, valider_identer: bool) -> None:
-    if valider_identer:
-        if "fnr" in k.felter and not gyldig_fnr(k.fnr):
-            raise ValideringsFeil("VAL-3", "fnr", "invalid fødselsnummer or D-nummer")
-        if "orgnr" in k.felter and not gyldig_orgnr(k.orgnr):
-            raise ValideringsFeil("VAL-3", "orgnr", "invalid organisasjonsnummer")
-    if k.type == "sykmelding":
-        _valider_sykmelding(k["perioder"])
-    elif k.type == "egenmelding":
-        if k["fom"] > k["tom"]:
-            raise ValideringsFeil("E-1", "tom", "tom before fom")
-        if (k["tom"] - k["fom"]).days + 1 > egenmelding_maks_dager:
-            raise ValideringsFeil("VAL-7", "tom", f"egenmelding longer than {egenmelding_maks_dager} days")
-    elif k.type in ("unntak", "unntak_trukket"):
-        if k["frist"] not in UNNTAK_TABELL:
-            raise ValideringsFeil("VAL-6", "frist", "unknown frist")
-        if k.type == "unntak":
-            av, koder = UNNTAK_TABELL[k["frist"]]
-            if k["av"] != av:
-                raise ValideringsFeil("VAL-6", "av", f"{k['frist']} exemptions are registered by {av}")
-            if k["arsak"] not in koder:
-                raise ValideringsFeil("VAL-6", "arsak", f"arsak not allowed for {k['frist']}")
-
-
-def _valider_sykmelding(perioder: tuple[Periode, ...]) -> None:
-    if not perioder:
-        raise ValideringsFeil("VAL-1", "perioder", "at least one periode")
-    for i, p in enumerate(perioder):
-        if p.fom > p.tom:
-            raise ValideringsFeil("VAL-1", f"perioder[{i}].tom", "tom before fom")
-        if not MIN_GRAD <= p.grad <= MAKS_GRAD:
-            raise ValideringsFeil("VAL-1", f"perioder[{i}].grad", "grad must be 20..100")
-    ordnet = sorted(enumerate(perioder), key=lambda ip: ip[1].fom)
-    for (_, a), (j, b) in pairwise(ordnet):
-        if b.fom <= a.tom:
-            raise ValideringsFeil("VAL-1", f"perioder[{j}].fom", "periods of one note overlap")
-    fom = min(p.fom for p in perioder)
-    tom = max(p.tom for p in perioder)
-    if (tom - fom).days + 1 > MAKS_SYKMELDING_DAGER:
-        raise ValideringsFeil("VAL-1", "perioder", "a sick note spans at most 365 days")

@@ -26,6 +26,7 @@ from domain.oppbevaring import GRUNNER, MAKULERT_TIDSPUNKT, REGEL_BEVARING, Beva
 from domain.paminnelser import SENDT, Beslutning, Historikk, Trinn
 
 ID_KOMMANDOER = ("sykmelding", "egenmelding", "dialogmote_innkalt")  # VAL-4
+SISTE_GJELDER = ("person", "nav_enhet")  # the latest of these decides; a repeat changes nothing
 
 
 class Sykefravaer(Aggregate):
@@ -117,6 +118,18 @@ class Sykefravaer(Aggregate):
     class SamtykkeTrukket(Mottatt):
         TOPIC = "syfo:Sykefravaer.SamtykkeTrukket.v1"
         TYPE = "samtykke_trukket"
+
+    class PersonRegistrert(Mottatt):
+        """The employee's name (PRIV-4: personal data, stored under the person's key like every command)."""
+
+        TOPIC = "syfo:Sykefravaer.PersonRegistrert.v1"
+        TYPE = "person"
+
+    class NavEnhetTildelt(Mottatt):
+        """NAV assigns the person to an office and, optionally, a veileder (ACC-8)."""
+
+        TOPIC = "syfo:Sykefravaer.NavEnhetTildelt.v1"
+        TYPE = "nav_enhet"
 
     class PaminnelseBesluttet(Aggregate.Event):
         """Base of the decision events (RP-11)."""
@@ -249,6 +262,10 @@ class Sykefravaer(Aggregate):
                 if til_json(tidligere) == til_json(k):
                     return False
                 raise KonfliktFeil("VAL-4", "id", f"{k.type} id already used with other content")
+        if k.type in SISTE_GJELDER:
+            forrige = next((f for f in reversed(self.fakta) if f.type == k.type), None)
+            if forrige is not None and til_json(forrige) == til_json(k):
+                return False
         g = self.grunnlag(innstillinger)
         if k.type == "sykmelding_annullert":
             if self.finnes("sykmelding", k["id"]) is None:
@@ -263,11 +280,14 @@ class Sykefravaer(Aggregate):
         return True
 
     def _sjekk_mote(self, k: Kommando) -> None:
-        if self.finnes("dialogmote_innkalt", k["id"]) is None:
+        innkalt = self.finnes("dialogmote_innkalt", k["id"])
+        if innkalt is None:
             raise ValideringsFeil("VAL-5", "id", "unknown dialogmøte id")
         for f in self.fakta:
             if f.type in ("dialogmote_avholdt", "dialogmote_avlyst") and f["id"] == k["id"]:
                 raise KonfliktFeil("VAL-5", "id", "the meeting is already held or cancelled")
+        if k.type == "dialogmote_avholdt" and k["dato"] < oslo_dato(innkalt["tidspunkt"]):
+            raise ValideringsFeil("VAL-12", "dato", "a meeting is not held before the day it is called for")
 
     def _sjekk_sak(self, k: Kommando, g: Grunnlag) -> None:
         dato = kommando_dato(k)
@@ -276,6 +296,8 @@ class Sykefravaer(Aggregate):
             raise UkjentSakError(
                 "VAL-8", "dato" if "dato" in k.felter else "at", "no open case for fnr and orgnr on that date"
             )
+        if k.type == "dialogmote_innkalt" and oslo_dato(k["tidspunkt"]) < s.tilfelle.start:
+            raise ValideringsFeil("VAL-12", "tidspunkt", "a meeting is not called for a time before the case starts")
         sf = g.saksfakta[s.case_id]
         if k.type == "unntak_trukket" and sf.aktivt_unntak(k["frist"]) is None:
             raise ValideringsFeil("VAL-6", "frist", "no active unntak for that frist")

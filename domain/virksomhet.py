@@ -1,4 +1,8 @@
-"""Virksomheten: who receives escalations for one employer (rules.md RP-9 ``HR``, RM-3, RM-8)."""
+"""Virksomheten: who receives escalations for one employer (rules.md RP-9 ``HR``, RM-3, RM-8), and its name.
+
+The stream holds no one's personal data, so it is encrypted under the service's own key
+(``service.kryptering``); the name is the employer's, shown only with a case (PRIV-4).
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,10 @@ class Virksomhet(Aggregate):
         TOPIC = "syfo:Virksomhet.HrEndret.v1"
         hr_id: str
 
+    class NavnEndret(Aggregate.Event):
+        TOPIC = "syfo:Virksomhet.NavnEndret.v1"
+        navn: str
+
     @staticmethod
     def create_id(orgnr: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"/syfo/virksomhet/{orgnr}")
@@ -32,17 +40,27 @@ class Virksomhet(Aggregate):
     def __init__(self, orgnr: str, timestamp: datetime) -> None:
         self.orgnr = orgnr
         self.hr: list[tuple[datetime, str]] = []
+        self.navn: str | None = None
 
-    def sett_hr(self, hr_id: str, at: datetime) -> bool:
-        """The latest ``virksomhet`` command decides (RP-9). Returns False when nothing changes."""
-        if self.hr and self.hr[-1][1] == hr_id:
-            return False
-        self._hr_endret(hr_id=hr_id, timestamp=at)
-        return True
+    def sett_hr(self, hr_id: str, at: datetime, navn: str | None = None) -> bool:
+        """The latest ``virksomhet`` command decides (RP-9); a command without ``navn`` keeps the name.
+        Returns False when nothing changes."""
+        endret = False
+        if not self.hr or self.hr[-1][1] != hr_id:
+            self._hr_endret(hr_id=hr_id, timestamp=at)
+            endret = True
+        if navn is not None and navn != self.navn:
+            self._navn_endret(navn=navn, timestamp=at)
+            endret = True
+        return endret
 
     @event(HrEndret)
     def _hr_endret(self, hr_id: str, timestamp: datetime) -> None:
         self.hr.append((timestamp, hr_id))
+
+    @event(NavnEndret)
+    def _navn_endret(self, navn: str, timestamp: datetime) -> None:
+        self.navn = navn
 
     def hr_id(self, kjent_til: datetime) -> str | None:
         """HR as known at an instant (RP-3, RP-9)."""

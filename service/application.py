@@ -170,7 +170,7 @@ class SyfoApp(Application[UUID]):
             v: Virksomhet = self.repository.get(vid)
         except AggregateNotFoundError:
             v = Virksomhet(orgnr=k.orgnr, timestamp=k.at)
-        if not v.sett_hr(k["hr_id"], k.at):
+        if not v.sett_hr(k["hr_id"], k.at, navn=k.get("navn")):
             return Kvittering(False, None, None, None)
         return self._lagre(Kvittering(True, None, None, None), logg, v)
 

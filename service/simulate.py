@@ -18,6 +18,7 @@ from domain.errors import DomainError, UgyldigKommandoError
 from domain.innstillinger import Innstillinger
 from domain.kalender import OSLO
 from domain.kommandoer import Kommando, les_instant
+from domain.validering import SENESTE_AT, TIDLIGSTE_AT, i_tidsrom
 from projections.sporringer import paminnelser_pa, saker_pa
 from scheduler.kanal import Leveringsresultat, Melding, Utfall
 from scheduler.takt import EN_MIKRO, Takt
@@ -88,6 +89,8 @@ def simuler(
             until = date.fromisoformat(scenario["until"])
         except (TypeError, ValueError):
             raise ScenarioFeil(None, "until", "expected a date YYYY-MM-DD") from None
+    if not TIDLIGSTE_AT <= until <= SENESTE_AT:
+        raise ScenarioFeil(None, "until", "must lie in 2000-01-01 … 2099-12-31 (VAL-10)")
     with tempfile.TemporaryDirectory(dir=arbeidsmappe) as mappe:
         kjerne = kjerne_pa_fil(Path(mappe) / "syfo.db", innstillinger)
         try:
@@ -125,7 +128,9 @@ def kjor_scenario(
     linjer: list[str] = []
     slutt = datetime.combine(until + timedelta(days=1), time(0), OSLO) - timedelta(microseconds=1)
     lest = [x for x in lest if x[1] <= slutt]  # the service cannot know what arrives after `until`
-    start = lest[0][1] if lest else datetime.combine(until, time(0), OSLO)
+    # VAL-10: a refused step whose `at` lies outside 2000–2099 never moves the virtual clock.
+    i_rom = [x[1] for x in lest if i_tidsrom(x[1])]
+    start = i_rom[0] if i_rom else datetime.combine(until, time(0), OSLO)
     # The real scheduler tick with a virtual clock: slots due by the clock run first (T-8: a slot at
     # t runs before a command at t), then the dispatcher delivers to the recording channel.
     utsender = Utsender(app, kjerne.engine, lambda _rolle, mottaker: [(opptaker, mottaker)], eier="simulate")
@@ -139,7 +144,8 @@ def kjor_scenario(
         virtuell_klokke=True,
     )
     for nr, at, k, typ in lest:
-        takt.tikk(at)
+        if i_tidsrom(at):
+            takt.tikk(at)
         if isinstance(k, Kommando):
             try:
                 app.behandle(k)

@@ -23,7 +23,8 @@ What each role sees of a case it may read (``Synlighet``):
 - TV, VO and BHT see the meetings they take part in, and the plan with ``omfang: mote_og_plan``,
   only while the employee's consent is active and the case open (CON-1, CON-3).
 - AUDITOR reads everything, pseudonymised (no fnr) unless it breaks the glass with a reason (ACC-7).
-- SYSTEM (integrations) only writes commands.
+- SYSTEM (integrations) only writes commands; NAV may also assign a person to an office and a
+  veileder (``nav_enhet``, ACC-8).
 """
 
 from __future__ import annotations
@@ -58,7 +59,10 @@ TIDSLINJELESERE = frozenset(Rolle) - {Rolle.SYSTEM}
 HISTORIKKLESERE = frozenset({Rolle.AT, Rolle.AUDITOR})  # ACC-5, ACC-7: the raw event history
 LISTELESERE = frozenset({Rolle.AT, Rolle.NL, Rolle.HR, Rolle.NAV, Rolle.AUDITOR})
 INNBOKSLESERE = frozenset(Rolle) - {Rolle.SYSTEM, Rolle.AUDITOR}  # recipients of reminders
-SKRIVERE = frozenset({Rolle.SYSTEM})  # AUDITOR is read-only (ACC-7); people act through integrations
+SKRIVERE = frozenset({Rolle.SYSTEM, Rolle.NAV})  # who may send some command; AUDITOR is read-only (ACC-7)
+# Which commands a role other than SYSTEM may send through the API; SYSTEM (integrations) sends all.
+# NAV assigns its own offices and veiledere (ACC-8); people otherwise act through integrations.
+KOMMANDOER_FOR_ROLLE: dict[Rolle, frozenset[str]] = {Rolle.NAV: frozenset({"nav_enhet"})}
 ARBEIDSGIVER = frozenset({Rolle.NL, Rolle.HR})
 
 # TF-9: the employer duties use the case tilfelle; the rest are NAV's person-level milestones.
@@ -408,7 +412,15 @@ def vis_paminnelse(t: Tilgang, rolle: str, mottaker_id: str | None) -> bool:
 
 
 def kan_skrive(b: Bruker) -> bool:
+    """May the caller send any command at all (ACC-1)? ``kan_sende`` decides each command."""
     return b.rolle in SKRIVERE
+
+
+def kan_sende(b: Bruker, typ: object) -> bool:
+    """ACC-1, ACC-8: SYSTEM sends every command type; NAV only ``nav_enhet``; everyone else none."""
+    if b.rolle is Rolle.SYSTEM:
+        return True
+    return isinstance(typ, str) and typ in KOMMANDOER_FOR_ROLLE.get(b.rolle, frozenset())
 
 
 def kan_liste(b: Bruker) -> bool:

@@ -13,6 +13,7 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.kalender import oslo_dato
+from domain.validering import i_tidsrom
 from projections import lister
 from projections.oppdaterer import PosisjonKonflikt
 from service.api.auth import begrunnelse, les_token
@@ -183,4 +184,6 @@ def les_tidspunkt(verdi: str | None, felt: str) -> datetime | None:
         raise ApiFeil(400, "expected an ISO 8601 instant with offset", rule="T-1", field=felt) from None
     if t.tzinfo is None:
         raise ApiFeil(400, "as_of needs an offset", rule="T-1", field=felt)
+    if not i_tidsrom(t):  # VAL-10: 9999-12-31T23:59:59-14:00 must never reach the date arithmetic
+        raise ApiFeil(422, "must lie in 2000-01-01 … 2099-12-31", rule="VAL-10", field=felt)
     return t

@@ -57,9 +57,12 @@ def nyttelast(e: Any) -> dict[str, Any]:
     return {k: _json(v) for k, v in verdier.items() if k not in METADATA}
 
 
+NAVNEFELT = frozenset({"navn", "leder_navn", "leder_epost"})  # PRIV-4: names and contact data
+
+
 def pseudonymiser(v: Any, pseudonym: Callable[[str], str]) -> Any:
     """ACC-7: no identity number in an auditor's view: ``fnr`` fields go, any other fødselsnummer
-    (a participant id, a leader id) becomes its keyed pseudonym."""
+    (a participant id, a leader id) becomes its keyed pseudonym, and so do names and e-mail (PRIV-4)."""
 
     def bytt(m: re.Match[str]) -> str:
         return revisjon.PSEUDONYM_PREFIKS + pseudonym(m.group(0)) if gyldig_fnr(m.group(0)) else m.group(0)
@@ -67,7 +70,13 @@ def pseudonymiser(v: Any, pseudonym: Callable[[str], str]) -> Any:
     if isinstance(v, str):
         return ELLEVE_SIFFER.sub(bytt, v)
     if isinstance(v, dict):
-        return {k: pseudonymiser(x, pseudonym) for k, x in v.items() if k != "fnr"}
+        return {
+            k: revisjon.PSEUDONYM_PREFIKS + pseudonym(x)
+            if k in NAVNEFELT and isinstance(x, str)
+            else pseudonymiser(x, pseudonym)
+            for k, x in v.items()
+            if k != "fnr"
+        }
     if isinstance(v, list):
         return [pseudonymiser(x, pseudonym) for x in v]
     return v

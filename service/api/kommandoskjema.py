@@ -11,10 +11,32 @@ import inspect
 from typing import Any
 
 from domain.kommandoer import MAKS_GRAD, MIN_GRAD, SAKSBUNDNE, SKJEMA
+from domain.validering import ID, ID_FELT, MAKS_EPOST, MAKS_NAVN
 from service.api.schemas import CASE_EKSEMPEL, FNR_EKSEMPEL, ORGNR_EKSEMPEL
+
+ID_SKJEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": f"^{ID.pattern}$",
+    "maxLength": 64,
+    "description": "an id: 1–64 characters of A–Z a–z 0–9 . _ : - (VAL-11)",
+}
+NAVN_SKJEMA: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": MAKS_NAVN,
+    "description": "a name: printable text (VAL-11); personal data, stored encrypted (PRIV-4)",
+}
 
 
 def _felt_skjema(typ: str, navn: str, leser: Any) -> dict[str, Any]:
+    if navn in ID_FELT:
+        return {**ID_SKJEMA, "type": ["string", "null"]} if navn == "veileder_id" else dict(ID_SKJEMA)
+    if navn in ("navn", "leder_navn"):
+        return dict(NAVN_SKJEMA)
+    if navn == "leder_epost":
+        return {"type": "string", "format": "email", "maxLength": MAKS_EPOST, "description": "VAL-11; PRIV-4"}
+    if navn == "enhet":
+        return {"type": "string", "pattern": "^[0-9]{4}$", "description": "NAV office number (VAL-11, ACC-8)"}
     if navn == "fnr":
         return {"type": "string", "pattern": "^[0-9]{11}$", "description": "fødselsnummer or D-nummer (VAL-3)"}
     if navn == "orgnr":
@@ -55,7 +77,7 @@ def _felt_skjema(typ: str, navn: str, leser: Any) -> dict[str, Any]:
                 "type": "object",
                 "properties": {
                     "rolle": {"enum": ["NL", "AT", "SYKMELDER", "NAV", "TV", "VO", "BHT", "HR"]},
-                    "id": {"type": "string", "minLength": 1},
+                    "id": dict(ID_SKJEMA),
                 },
                 "required": ["rolle", "id"],
                 "additionalProperties": False,
@@ -133,7 +155,13 @@ KOMMANDO_EKSEMPLER: dict[str, dict[str, Any]] = {
             "orgnr": ORGNR_EKSEMPEL,
             "leder_id": "leder-A",
             "fom": "2025-01-01",
+            "leder_navn": "Kari Nordmann",
+            "leder_epost": "kari.nordmann@example.com",
         },
+    },
+    "nav_enhet": {
+        "summary": "NAV assigns the person to an office and a veileder",
+        "value": {"type": "nav_enhet", "fnr": FNR_EKSEMPEL, "enhet": "0314", "veileder_id": "Z990001"},
     },
     "oppfolgingsplan_ferdig": {
         "summary": "A plan, naming the case by case_id",

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import Scope
@@ -189,7 +190,14 @@ def installer(app: FastAPI) -> None:
     app.add_exception_handler(UgyldigKommandoError, ugyldig)
     app.add_exception_handler(RequestValidationError, validering)
     app.add_exception_handler(StarletteHTTPException, http)
+
+    async def ugyldig_verdi(request: Request, _exc: Exception) -> Response:
+        # Every value a command may carry fits its column (VAL-11); what the database still cannot take
+        # is a path or query value it cannot even compare, such as a NUL byte on PostgreSQL.
+        return problem_svar(request, ApiFeil(400, "a value in the request cannot be used", rule="VAL-11"))
+
     app.add_exception_handler(IntegrityError, konflikt)
+    app.add_exception_handler(DataError, ugyldig_verdi)
 
 
 def dokumentert(*statuser: int) -> dict[int | str, dict[str, Any]]:

@@ -4,8 +4,9 @@
 by ``case_id`` as the API allows. ``registrer`` then opens the case exactly as a read does (404 for a
 case the leader may not read, ACC-1), asks ``service.tilgang.kan_registrere`` whether the leader may
 send this command (ACC-2, the employer's duties only), and hands it to ``service.api.writes``:
-``les`` validates it as the API does (VAL-1 … VAL-8, T-7, TF-7 for the named case) and ``utfor``
-stores it and logs the sender (AUD-2). Nothing is stored when any step refuses (VAL-9).
+``les`` validates it as the API does (VAL-1 … VAL-12, T-7, TF-7 for the named case) and ``utfor``
+stores it and logs the sender (AUD-2). Nothing is stored when any step refuses (VAL-9); the refusal
+keeps its rule and field and gets a message in bokmål (``avvisningstekst``) for the page.
 """
 
 from __future__ import annotations
@@ -43,6 +44,36 @@ ARSAKER: Final[dict[str, str]] = {
     "TILRETTELEGGING_FUNGERER": "Tilretteleggingen fungerer",
     "UTSATT_ALVORLIG_SYKDOM": "Utsatt på grunn av alvorlig sykdom",
 }
+
+
+# VAL-9: what the leader reads when the command path refuses a form (the rule ID goes in "Detaljer").
+AVVISNINGER: Final[dict[str, str]] = {
+    "VAL-1": "Sykmeldingen er ikke gyldig.",
+    "VAL-4": "Dette er allerede registrert med et annet innhold.",
+    "VAL-5": "Møtet finnes ikke, eller det er allerede holdt eller avlyst.",
+    "VAL-6": "Unntaket passer ikke for denne fristen.",
+    "VAL-8": "Datoen ligger utenfor sykefraværet.",
+    "VAL-10": "Datoen ligger for langt fra i dag: den må være innenfor fem år bakover og to år framover.",
+    "VAL-11": "Skjemaet inneholder tegn som ikke er tillatt.",
+    "T-7": "Tidspunktet ligger fram i tid.",
+    "RP-8": "Den samme deltakeren står to ganger.",
+}
+VAL_12: Final[dict[tuple[str, str], str]] = {
+    (
+        "dialogmote_innkalt",
+        "tidspunkt",
+    ): "Møtet må holdes tidligst på sykefraværets første dag og høyst ett år fram i tid.",
+    ("dialogmote_avholdt", "dato"): "Møtet kan ikke være holdt før dagen det var innkalt til, eller etter i dag.",
+}
+
+
+def avvisningstekst(typ: str, feil: DomainError | UgyldigKommandoError) -> str:
+    """The refusal in natural bokmål; the rule and the field stay on the error for the details."""
+    if isinstance(feil, UgyldigKommandoError):
+        return "Skjemaet kunne ikke leses. Last siden på nytt og prøv igjen."
+    if feil.regel == "VAL-12":
+        return VAL_12.get((typ, feil.felt or ""), "Datoen kan ikke være etter i dag.")
+    return AVVISNINGER.get(feil.regel, "Registreringen ble ikke godtatt.")
 
 
 def nl_arsaker() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -137,7 +168,11 @@ def registrer(t: Tjenester, b: Bruker, case_id: str, skjema: Mapping[str, str], 
     if kan_registrere(apnet.tilgang, data["type"], data) is None:
         raise ApiFeil(403, "a leader registers the employer's own duties only", rule="ACC-2")
     try:
-        return utfor(t, b, les(t, data), request_id)
-    except (DomainError, UgyldigKommandoError) as e:
+        k = les(t, data)
+        return utfor(t, b, k, request_id)
+    except DomainError as e:
         avvist(t, b, data, e, request_id)  # AUD-2
-        raise
+        raise type(e)(e.regel, e.felt, avvisningstekst(data["type"], e)) from e
+    except UgyldigKommandoError as e:
+        avvist(t, b, data, e, request_id)  # AUD-2
+        raise UgyldigKommandoError(e.felt, avvisningstekst(data["type"], e)) from e

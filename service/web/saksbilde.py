@@ -13,6 +13,7 @@ from typing import Any, Final
 from uuid import UUID
 
 from domain.kalender import OSLO
+from domain.validering import i_tidsrom
 from service.api.deps import Tjenester
 from service.api.history import pseudonymiser
 from service.api.observability import logger
@@ -101,11 +102,15 @@ def les_as_of(verdi: str | None) -> datetime | None:
     verdi = verdi.strip()
     try:
         if len(verdi) == 10:
-            return datetime.combine(date.fromisoformat(verdi), time(23, 59, 59), OSLO)
-        t = datetime.fromisoformat(verdi)
+            t = datetime.combine(date.fromisoformat(verdi), time(23, 59, 59), OSLO)
+        else:
+            t = datetime.fromisoformat(verdi)
     except ValueError:
         raise ApiFeil(400, "as_of: oppgi dato og klokkeslett", rule="T-1", field="as_of") from None
-    return t if t.tzinfo is not None else t.replace(tzinfo=OSLO)
+    t = t if t.tzinfo is not None else t.replace(tzinfo=OSLO)
+    if not i_tidsrom(t):  # VAL-10
+        raise ApiFeil(400, "as_of: oppgi et tidspunkt mellom år 2000 og 2099", rule="VAL-10", field="as_of")
+    return t
 
 
 def for_revisor(

@@ -229,6 +229,7 @@ def test_a_command_can_name_its_case_by_case_id(m: Miljo) -> None:
     m.kjerne.oppdaterer.fang_opp()
 
     r = m.send({"type": "oppfolgingsplan_ferdig", "case_id": sak, "dato": "2025-01-29"})
+    m.klokke.t = datetime(2025, 7, 1, 10, 0, tzinfo=OSLO)  # a plan is registered after its date (VAL-12)
     utenfor = m.send({"type": "oppfolgingsplan_ferdig", "case_id": sak, "dato": "2025-06-29"})
 
     assert r.status_code == 201

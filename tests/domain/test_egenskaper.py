@@ -35,7 +35,8 @@ OSLO = ZoneInfo("Europe/Oslo")
 INN = Innstillinger()
 STROM = uuid.UUID("00000000-0000-4000-8000-000000000001")
 EN_DAG = timedelta(days=1)
-MOTTATT_FRA = datetime(2024, 12, 2, 9, 0, tzinfo=OSLO)  # every note is known before any date it covers
+MOTTATT_FRA = datetime(2024, 12, 31, 9, 0, tzinfo=OSLO)  # every note is known before any date it covers
+ETTERPA_FRA = datetime(2027, 1, 4, 9, 0, tzinfo=OSLO)  # other facts after every date they name (VAL-12)
 
 RASKT = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SIMULERING = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -157,9 +158,10 @@ def sykefravaer(draw: st.DrawFn, spredning: int = 150) -> tuple[str, list[Notat]
 def kommandoer(fnr: str, ordnet: list[Notat], etterpa: Sequence[dict[str, Any]] = ()) -> list[Kommando]:
     """Commands in arrival order: the notes in the given order, then the other facts."""
     ut = []
-    for i, data in enumerate([*(n.data(fnr) for n in ordnet), *etterpa]):
-        at = MOTTATT_FRA + timedelta(minutes=i)
-        ut.append(les_kommando({**data, "at": at.isoformat()}))
+    for i, data in enumerate(n.data(fnr) for n in ordnet):
+        ut.append(les_kommando({**data, "at": (MOTTATT_FRA + timedelta(minutes=i)).isoformat()}))
+    for i, data in enumerate(etterpa):
+        ut.append(les_kommando({**data, "at": (ETTERPA_FRA + timedelta(minutes=i)).isoformat()}))
     return ut
 
 

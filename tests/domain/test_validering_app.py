@@ -351,3 +351,40 @@ def test_every_reminder_decision_is_stored_as_an_event_with_its_reason(app: Syfo
         ("PaminnelseKansellert", "TV", "no_consent", kl(date(2025, 2, 3)).isoformat()),
         ("PaminnelseSendt", "AT", None, kl(date(2025, 2, 3)).isoformat()),
     ]
+
+
+# ---------------------------------------------------------------- VAL-12 (needs the case and the meeting)
+
+
+def test_a_meeting_called_for_a_time_before_the_case_starts_is_refused(app: SyfoApp) -> None:
+    """VAL-12: tidspunkt on or after the case's start (S = 2025-01-06)."""
+    _med_sak(app, date(2025, 3, 31))
+
+    for_tidlig = _avvist(app, _innkalling(tidspunkt="2025-01-05T23:30:00+01:00"))
+    forste_dag = _behandle(app, _innkalling(tidspunkt="2025-01-06T08:00:00+01:00"))
+
+    assert (for_tidlig.regel, for_tidlig.felt) == ("VAL-12", "tidspunkt")
+    assert forste_dag.nytt
+
+
+def test_a_meeting_held_before_the_day_it_was_called_for_is_refused(app: SyfoApp) -> None:
+    """VAL-12: dato not before the meeting's Oslo date (13 February 00:30 Oslo is 12 February UTC)."""
+    _med_sak(app, date(2025, 3, 31))
+    _behandle(app, _innkalling(tidspunkt="2025-02-13T00:30:00+01:00"))
+
+    for_tidlig = _avvist(app, steg("dialogmote_avholdt", kl(date(2025, 2, 14)), id="M1", dato=date(2025, 2, 12)))
+    samme_dag = _behandle(app, steg("dialogmote_avholdt", kl(date(2025, 2, 14)), id="M1", dato=date(2025, 2, 13)))
+
+    assert (for_tidlig.regel, for_tidlig.felt) == ("VAL-12", "dato")
+    assert samme_dag.nytt
+
+
+def test_a_sick_note_in_december_9999_stores_nothing_and_the_person_still_computes(app: SyfoApp) -> None:
+    """VAL-10 before any date arithmetic: the stream stays computable (the attack of issue 11)."""
+    _med_sak(app)
+
+    feil = _avvist(app, sykmelding_steg("SM9", date(9999, 12, 1), date(9999, 12, 31), mottatt=S))
+
+    assert (feil.regel, feil.felt) == ("VAL-10", "perioder[0].fom")
+    person = app.person(person_strom_id(app.id_nokkel, FNR))
+    assert [s.tilfelle.start for s in person.grunnlag(app.innstillinger).saker] == [S]

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from domain.errors import DomainError, UgyldigKommandoError
 from domain.kommandoer import SKJEMA
+from domain.validering import sjekk_tekst
 from service.api import karantene, kommandoskjema, schemas
 from service.api.deps import BrukerDep, Tjenester, TjenesterDep
 from service.api.observability import logger
 from service.api.problems import ApiFeil, dokumentert, domenefeil, problem_body, ulesbar
 from service.api.writes import avvist, les, les_json, utfor
-from service.tilgang import Bruker, kan_skrive
+from service.tilgang import Bruker, kan_sende, kan_skrive
 
 router = APIRouter(prefix="/api/v1/hendelser", tags=["hendelser"])
 
@@ -29,6 +30,13 @@ KroppDep = Annotated[bytes, Depends(kropp)]
 def _skriver(b: Bruker) -> None:
     if not kan_skrive(b):
         raise ApiFeil(403, f"role {b.rolle.value} cannot send commands", rule="ACC-1")
+
+
+def _sender(b: Bruker, data: Any, felt: str = "type") -> None:
+    """ACC-1, ACC-8: the caller's role may send this command type (checked before its content)."""
+    typ = data.get("type") if isinstance(data, dict) else None
+    if not kan_sende(b, typ):
+        raise ApiFeil(403, f"role {b.rolle.value} cannot send this command", rule="ACC-1", field=felt)
 
 
 def _refusert(t: Tjenester, b: Bruker, data: Any, e: Exception, request_id: str | None) -> None:
@@ -50,7 +58,8 @@ def _refusert(t: Tjenester, b: Bruker, data: Any, e: Exception, request_id: str 
         "most 5 minutes ahead of it (T-7). Identity numbers are always validated (VAL-3). A case-bound "
         "command may name its case by `case_id` instead of `fnr` + `orgnr`. 201: stored; 200: the same id "
         "command was already stored (VAL-4), nothing new is stored and the first answer is repeated. "
-        "Refused commands store nothing (VAL-9). Only SYSTEM (integrations) may send commands."
+        "Refused commands store nothing (VAL-9). SYSTEM (integrations) may send every command; NAV may send "
+        "`nav_enhet` (ACC-8); no other role may send commands."
     ),
     responses={
         200: {"model": schemas.Kvittering, "description": "a repeat (VAL-4): nothing stored"},
@@ -73,6 +82,8 @@ def send_hendelse(request: Request, response: Response, t: TjenesterDep, b: Bruk
     data = None
     try:
         data = les_json(body)
+        _sender(b, data)
+        sjekk_tekst(data)  # VAL-11: before ``case_id`` or ``at`` is looked at
         k = les(t, data)
         vakt = karantene.sjekk(t, k)
         try:
@@ -125,7 +136,9 @@ def send_batch(request: Request, t: TjenesterDep, b: BrukerDep, body: KroppDep) 
         raise ApiFeil(400, f"at most {t.settings.api_max_batch} commands per batch", rule="VAL-9", field="$")
     kommandoer = []
     for i, d in enumerate(data):
+        _sender(b, d, f"[{i}].type")
         try:
+            sjekk_tekst(d)
             kommandoer.append(les(t, d))
         except (DomainError, UgyldigKommandoError) as e:
             _refusert(t, b, d, e, request.state.request_id)
