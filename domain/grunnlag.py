@@ -7,11 +7,15 @@ evaluation date as a parameter.
 
 from __future__ import annotations
 
+import functools
+import operator
 import uuid
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from typing import Any
 
 from domain.identer import fodselsdato
 from domain.innstillinger import Innstillinger
@@ -22,10 +26,10 @@ from domain.tilfelle import (
     Sak,
     Sykedager,
     Tilfelle,
-    del_i_tilfeller,
     kun_reisetilskudd,
     sykedager_per_virksomhet,
     tildel_saks_ider,
+    tilfeller_fra_perioder,
 )
 
 
@@ -132,27 +136,45 @@ class Grunnlag:
     @cached_property
     def person_tilfeller(self) -> list[Tilfelle]:
         """TF-3: tilfeller over the union of sick days at all employers."""
-        alle: set[date] = set()
-        for sd in self.sykedager.values():
-            alle.update(sd.dager)
-        return del_i_tilfeller(alle)
+        return tilfeller_fra_perioder((p.fom, p.tom) for sd in self.sykedager.values() for p in sd.perioder)
 
     @cached_property
     def saker(self) -> list[SakInfo]:
         """All cases, ordered by start date, then orgnr (TF-2, TF-8, TF-9)."""
         ut = []
-        for liste in tildel_saks_ider(self.fakta, self.strom_id).values():
+        for liste in tildel_saks_ider(self.fakta, self.strom_id, self.sykedager).values():
             for sak in liste:
                 pt = next(p for p in self.person_tilfeller if p.start <= sak.tilfelle.start <= p.slutt)
                 ut.append(SakInfo(sak, pt))
         return sorted(ut, key=lambda s: (s.tilfelle.start, s.orgnr))
 
+    @cached_property
+    def _sak_per_id(self) -> dict[str, SakInfo]:
+        ut: dict[str, SakInfo] = {}
+        for s in self.saker:
+            ut.setdefault(s.case_id, s)
+        return ut
+
+    @cached_property
+    def _saker_per_org(self) -> dict[str, list[SakInfo]]:
+        ut: dict[str, list[SakInfo]] = {}
+        for s in self.saker:
+            ut.setdefault(s.orgnr, []).append(s)
+        return ut
+
+    @cached_property
+    def _saker_per_person_tilfelle(self) -> dict[date, list[SakInfo]]:
+        ut: dict[date, list[SakInfo]] = {}
+        for s in self.saker:
+            ut.setdefault(s.person_tilfelle.start, []).append(s)
+        return ut
+
     def sak(self, case_id: str) -> SakInfo | None:
-        return next((s for s in self.saker if s.case_id == case_id), None)
+        return self._sak_per_id.get(case_id)
 
     def finn_sak(self, orgnr: str, dato: date) -> SakInfo | None:
         """TF-7: the case of the pair whose window ``[S, end + 16]`` contains the date."""
-        return next((s for s in self.saker if s.orgnr == orgnr and s.tilfelle.inneholder_vindu(dato)), None)
+        return next((s for s in self._saker_per_org.get(orgnr, ()) if s.tilfelle.inneholder_vindu(dato)), None)
 
     def sak_for_kommando(self, k: Kommando) -> SakInfo | None:
         """The case a command belongs to (TF-7); a sick note or egenmelding by its first day."""
@@ -169,7 +191,7 @@ class Grunnlag:
             if fom is None:
                 return None
             s = next(
-                (x for x in self.saker if x.orgnr == k.orgnr and x.tilfelle.start <= fom <= x.tilfelle.slutt), None
+                (x for x in self._saker_per_org.get(k.orgnr, ()) if x.tilfelle.start <= fom <= x.tilfelle.slutt), None
             )
         return s
 
@@ -196,7 +218,7 @@ class Grunnlag:
 
     def saker_i(self, pt: Tilfelle) -> list[SakInfo]:
         """The cases inside one person tilfelle (TF-9)."""
-        return [s for s in self.saker if s.person_tilfelle == pt]
+        return [s for s in self._saker_per_person_tilfelle.get(pt.start, ()) if s.person_tilfelle == pt]
 
     def moter_i(self, pt: Tilfelle, mote: int) -> list[Mote]:
         return [m for s in self.saker_i(pt) for m in self.saksfakta[s.case_id].moter if m.mote == mote]
@@ -232,7 +254,7 @@ class Grunnlag:
         for org, sd in self.sykedager.items():
             if orgnr is not None and org != orgnr:
                 continue
-            for dek in sd.dager.get(d, ()):
+            for dek in sd.dekning(d):
                 if dek.sykmelding_id is not None and (dek.helt_borte or not helt):
                     nr_liste.add(dek.dokument_nr)
         return [self.fakta[nr] for nr in sorted(nr_liste)]
@@ -246,16 +268,20 @@ class Grunnlag:
         """The ``narmeste_leder`` command that holds on d (RP-9), with ``leder_navn``/``leder_epost`` if given."""
         beste: tuple[date, int] | None = None
         relasjon: Kommando | None = None
-        for nr, k in enumerate(self.fakta):
-            if (
-                k.type == "narmeste_leder"
-                and k.orgnr == orgnr
-                and k["fom"] <= d
-                and (beste is None or (k["fom"], nr) >= beste)
-            ):
-                beste = (k["fom"], nr)
+        for fom, nr, k in self._ledere.get(orgnr, ()):
+            if fom <= d and (beste is None or (fom, nr) >= beste):
+                beste = (fom, nr)
                 relasjon = k
         return relasjon
+
+    @cached_property
+    def _ledere(self) -> dict[str, list[tuple[date, int, Kommando]]]:
+        """The ``narmeste_leder`` relations per orgnr: (fom, arrival number, command)."""
+        ut: dict[str, list[tuple[date, int, Kommando]]] = {}
+        for nr, k in enumerate(self.fakta):
+            if k.type == "narmeste_leder":
+                ut.setdefault(k.orgnr, []).append((k["fom"], nr, k))
+        return ut
 
     @cached_property
     def navn(self) -> str | None:
@@ -267,3 +293,44 @@ class Grunnlag:
         """The NAV office and veileder (None: unassigned) of the latest ``nav_enhet`` command (ACC-8)."""
         k = next((k for k in reversed(self.fakta) if k.type == "nav_enhet"), None)
         return (k["enhet"], k.get("veileder_id")) if k is not None else None
+
+
+# ---------------------------------------------------------------- memo beside the aggregate
+
+_MEMO: dict[int, tuple[weakref.ref[Any], Grunnlag]] = {}
+
+
+def memoised(owner: object, strom_id: uuid.UUID, fakta: Sequence[Kommando], innstillinger: Innstillinger) -> Grunnlag:
+    """``Grunnlag.bygg(strom_id, fakta, innstillinger)``, computed once while ``owner`` lives with the same
+    commands (the same objects, in order) and equal settings.
+
+    The memo is kept beside the owner, not in it: an aggregate's ``__dict__`` is its state, which
+    snapshots serialise, ``==`` compares and the repository's cache deep-copies. A copy of the
+    aggregate simply computes its own. Deterministic: a hit returns what a fresh build would.
+    """
+    key = id(owner)
+    hit = _MEMO.get(key)
+    if hit is not None:
+        ref, g = hit
+        if (
+            ref() is owner
+            and g.innstillinger == innstillinger
+            and g.strom_id == strom_id
+            and len(g.fakta) == len(fakta)
+            and all(map(operator.is_, g.fakta, fakta))
+        ):
+            return g
+    g = Grunnlag.bygg(strom_id, fakta, innstillinger)
+    _MEMO[key] = (weakref.ref(owner, functools.partial(_drop_entry, key)), g)
+    return g
+
+
+def forget(owner: object) -> None:
+    """Drop the memo of ``owner`` (after erasure nothing of the person stays in memory)."""
+    _MEMO.pop(id(owner), None)
+
+
+def _drop_entry(key: int, ref: weakref.ref[Any]) -> None:
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is ref:
+        del _MEMO[key]

@@ -114,19 +114,31 @@ class Status:
 
 
 def _gaa_tilfelle(telling: Telling, t: Tilfelle, stopp: date | None) -> None:
-    """Walk one person tilfelle's days ``S … end``, stopping before ``stopp`` (MAX-6)."""
-    syke = frozenset(t.dager)
-    agp_tom = t.dager[min(AGP_DAGER, len(t.dager)) - 1]  # AGP-3: the person arbeidsgiverperiode
-    d = t.start
+    """Walk one person tilfelle's days ``S … end``, stopping before ``stopp`` (MAX-6).
+
+    Break days (the arbeidsgiverperiode, non-sick days between sick days) are counted as runs;
+    a run of break days counts as the same days one by one (``Telling.pausedager``).
+    """
     slutt = t.slutt if stopp is None else min(t.slutt, stopp - EN_DAG)
-    while d <= slutt:
-        if d not in syke or d <= agp_tom:
-            telling.pausedager()
-        elif d.weekday() >= 5:
+    if slutt < t.start:
+        return
+    i_agp = min(AGP_DAGER, len(t.dager))
+    agp_tom = t.dager[i_agp - 1]  # AGP-3: the person arbeidsgiverperiode; every day up to it is a break day
+    forrige = min(agp_tom, slutt)
+    telling.pausedager((forrige - t.start).days + 1)
+    for d in t.dager[i_agp:]:
+        if d > slutt:
+            break
+        mellom = (d - forrige).days - 1
+        if mellom:
+            telling.pausedager(mellom)  # REQ-1: days without sickness
+        if d.weekday() >= 5:
             telling.sykehelg()
         else:
             telling.syk_ukedag(d)
-        d += EN_DAG
+        forrige = d
+    if slutt > forrige:
+        telling.pausedager((slutt - forrige).days)
 
 
 def tell(person_tilfeller: Sequence[Tilfelle], fodt: date | None) -> list[Status]:

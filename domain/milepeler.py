@@ -103,8 +103,10 @@ def milepeler(g: Grunnlag, s: SakInfo, v: Vurdering) -> list[Milepel]:
     return [milepel(kind, g, s, v) for kind in KINDS]
 
 
-def milepel(kind: str, g: Grunnlag, s: SakInfo, v: Vurdering) -> Milepel:
-    due = frist(kind, s, g)
+def milepel(kind: str, g: Grunnlag, s: SakInfo, v: Vurdering, due: date | None = None) -> Milepel:
+    """One milestone at ``v``; ``due`` when the caller has ``frist(kind, s, g)`` already."""
+    if due is None:
+        due = frist(kind, s, g)
     if kind == "oppfolgingsplan":
         return _oppfolgingsplan(g, s, v, _dato(due))
     if kind == "dialogmote_1":
@@ -276,7 +278,7 @@ def statusforlop(kind: str, g: Grunnlag, s: SakInfo) -> list[Statusperiode]:
         punkter |= {due, due + timedelta(days=1)}
     ut: list[Statusperiode] = []
     for d in sorted(p for p in punkter if p >= start):
-        m = milepel(kind, g, s, Vurdering(d, slot=False))
+        m = milepel(kind, g, s, Vurdering(d, slot=False), due)
         if not ut or ut[-1].milepel != m:
             ut.append(Statusperiode(d, m))
     return ut

@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import KonfliktFeil, UkjentSakError, ValideringsFeil
-from domain.grunnlag import Grunnlag, kommando_dato
+from domain.grunnlag import Grunnlag, forget, kommando_dato, memoised
 from domain.innstillinger import Innstillinger
 from domain.kalender import oslo_dato
 from domain.kommandoer import SAKSBUNDNE, Kommando
@@ -225,19 +225,17 @@ class Sykefravaer(Aggregate):
         self.fakta: list[Kommando] = []
         self.beslutninger: list[Beslutning] = []
         self.leveringer: dict[str, Levering] = {}
-        self._cache: tuple[int, Innstillinger, Grunnlag] | None = None
         self.slettet: datetime | None = None  # erasure (domain.oppbevaring)
         self.bevaring: set[str] = set()  # case ids under a legal hold
 
     # ---------------------------------------------------------------- queries
 
     def grunnlag(self, innstillinger: Innstillinger, kjent_til: datetime | None = None) -> Grunnlag:
-        """What is known at ``kjent_til`` (T-7); cached for the latest knowledge."""
+        """What is known at ``kjent_til`` (T-7); the latest knowledge is computed once per set of
+        commands and settings (``memoised``, kept outside the aggregate's state)."""
         if kjent_til is not None and any(k.at > kjent_til for k in self.fakta):
             return Grunnlag.bygg(self.id, self.fakta, innstillinger, kjent_til)
-        if self._cache is None or self._cache[0] != len(self.fakta) or self._cache[1] != innstillinger:
-            self._cache = (len(self.fakta), innstillinger, Grunnlag.bygg(self.id, self.fakta, innstillinger))
-        return self._cache[2]
+        return memoised(self, self.id, self.fakta, innstillinger)
 
     def historikk(self, kjent_til: datetime | None = None) -> Historikk:
         h = Historikk()
@@ -515,7 +513,7 @@ class Sykefravaer(Aggregate):
     @event(PersonopplysningerSlettet)
     def _personopplysninger_slettet(self, grunn: str, case_ids: list[str], timestamp: datetime) -> None:
         self.fakta, self.beslutninger, self.leveringer = [], [], {}
-        self._cache = None
+        forget(self)
         self.slettet = timestamp
 
     @event(BevaringspaleggSatt)

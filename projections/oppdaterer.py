@@ -173,6 +173,11 @@ class Oppdaterer:
                 if er_infrastruktur(e):
                     raise
                 ut[navn] = Karantene.fra(e, pid, strom.versjon, posisjon)
+        # A person is quarantined as a whole: one read model that cannot be computed puts every one of
+        # the batch's read models on hold for them, so no view shows half of a stream it cannot read.
+        feil = next((r for r in ut.values() if isinstance(r, Karantene)), None)
+        if feil is not None:
+            ut = dict.fromkeys(gruppe, feil)
         return ut, max(versjon, strom.versjon)
 
     def gjenoppbygg(self, navn: Sequence[str] = ALLE, fremdrift: Fremdrift | None = None) -> int:
