@@ -23,7 +23,7 @@ from domain.kommandoer import SAKSBUNDNE, Kommando
 from domain.lagring import fra_json, til_json
 from domain.levering import ENDELIGE, FEILET, SENDER, Levering
 from domain.oppbevaring import GRUNNER, MAKULERT_TIDSPUNKT, REGEL_BEVARING, BevaringspaleggError, legg_til_ar
-from domain.paminnelser import SENDT, Beslutning, Historikk, Trinn
+from domain.paminnelsestrinn import KANSELLERT, SENDT, Beslutning, Historikk, Trinn
 
 ID_KOMMANDOER = ("sykmelding", "egenmelding", "dialogmote_innkalt")  # VAL-4
 SISTE_GJELDER = ("person", "nav_enhet")  # the latest of these decides; a repeat changes nothing
@@ -447,7 +447,7 @@ class Sykefravaer(Aggregate):
             ekstra,
             mottaker_id,
             timestamp,
-            "cancelled",
+            KANSELLERT,
             reason,
         )
 
