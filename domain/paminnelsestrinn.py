@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Final
 
-from domain.begreper import SAMTYKKEROLLER, Beslutningsstatus, Milepelstype, Rolle, Status
+from domain.begreper import Beslutningsstatus, Milepelstype, Rolle, Status
 from domain.milepeler import UAVKLART
 from domain.tilfelle import Tilfelle
 
@@ -37,7 +37,6 @@ ESKALERING_REGLER: Final = {Milepelstype.OPPFOLGINGSPLAN: "RM-3", Milepelstype.D
 UNNTAK_MED_PROMPT: Final = frozenset({"TILBAKE_UTEN_TILRETTELEGGING", "TILRETTELEGGING_FUNGERER"})  # RM-10
 MOTE_MILEPEL: Final = {1: Milepelstype.DIALOGMOTE_1, 2: Milepelstype.DIALOGMOTE_2, 3: Milepelstype.DIALOGMOTE_3}
 INNKALLER: Final = {1: Rolle.NL, 2: Rolle.NAV, 3: Rolle.NAV}  # RM-20: the caller gets no message
-SAMTYKKE_ROLLER: Final = SAMTYKKEROLLER  # CON-1
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Final
 
-from domain.begreper import Arsak, Milepelstype, Rolle, Status
+from domain.begreper import SAMTYKKEROLLER, Arsak, Milepelstype, Rolle, Status
 from domain.grunnlag import Grunnlag, Mote, SakInfo
 from domain.kalender import oslo_dato
 from domain.milepeler import (
@@ -27,7 +27,7 @@ from domain.milepeler import (
     motebehov_ikke_aktuelt,
     nav_vurdering,
 )
-from domain.paminnelsestrinn import SAMTYKKE_ROLLER, Trinn, krev_dato
+from domain.paminnelsestrinn import Trinn, krev_dato
 
 
 @dataclass(frozen=True)
@@ -237,7 +237,7 @@ def finn_mote(g: Grunnlag, s: SakInfo, t: Trinn) -> Mote:
 
 def trenger_samtykke(rolle: str, m: Mote) -> bool:
     """CON-1: TV, VO, BHT, and the sykmelder for dialogmøte 1."""
-    return rolle in SAMTYKKE_ROLLER or (rolle == Rolle.SYKMELDER and m.mote == 1)
+    return rolle in SAMTYKKEROLLER or (rolle == Rolle.SYKMELDER and m.mote == 1)
 
 
 def samtykke_mangler(g: Grunnlag, s: SakInfo, m: Mote, rolle: str, person_id: str, d: date) -> Arsak | None:
