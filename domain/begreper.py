@@ -104,3 +104,14 @@ class Leveringsstatus(StrEnum):
     FEILET = "feilet"  # last attempt failed; next attempt at ``neste_forsok``
     LEVERT = "levert"  # every channel accepted it
     OPPGITT = "oppgitt"  # dead letter: the attempt limit was reached, or a permanent error
+
+
+def les_arsak(kode: str | None) -> Arsak | str | None:
+    """A stored reason code read back (map on load): a §6.2 code becomes its ``Arsak``; a code this
+    version does not know is kept as it was stored, so an old event always reads."""
+    if not kode:
+        return kode
+    try:
+        return Arsak(kode)
+    except ValueError:
+        return kode

@@ -16,6 +16,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain import hendelser
+from domain.begreper import les_arsak
 from domain.errors import KonfliktFeil, UkjentSakError, ValideringsFeil
 from domain.grunnlag import Grunnlag, kommando_dato
 from domain.innstillinger import Innstillinger
@@ -292,7 +293,7 @@ class Sykefravaer(Aggregate):
         reason: str | None,
     ) -> None:
         t = Trinn(regel, omfang, case_id, milepel, stage, rolle, date.fromisoformat(send_dato), ekstra)
-        self.beslutninger.append(Beslutning(t, at, mottaker_id, status, reason))
+        self.beslutninger.append(Beslutning(t, at, mottaker_id, status, les_arsak(reason)))
 
     # ---------------------------------------------------------------- erasure and legal hold (domain.oppbevaring)
 
