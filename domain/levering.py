@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
-VENTER: Final = "venter"  # decided sent, not yet delivered
-SENDER: Final = "sender"  # claimed by a dispatcher until its lease ends
-FEILET: Final = "feilet"  # last attempt failed; next attempt at ``neste_forsok``
-LEVERT: Final = "levert"  # every channel accepted it
-OPPGITT: Final = "oppgitt"  # dead letter: the attempt limit was reached, or a permanent error
+from domain.begreper import Leveringsstatus
+
+VENTER: Final = Leveringsstatus.VENTER
+SENDER: Final = Leveringsstatus.SENDER
+FEILET: Final = Leveringsstatus.FEILET
+LEVERT: Final = Leveringsstatus.LEVERT
+OPPGITT: Final = Leveringsstatus.OPPGITT
 ENDELIGE: Final = frozenset({LEVERT, OPPGITT})
 
 
@@ -25,7 +27,7 @@ class Levering:
     """The delivery state of one sent reminder (keyed by the rung's ``nokkel``)."""
 
     forsok: int = 0
-    status: str = VENTER
+    status: str = Leveringsstatus.VENTER
     eier: str | None = None
     lease_til: datetime | None = None
     neste_forsok: datetime | None = None

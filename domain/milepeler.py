@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 from typing import Final
 
+from domain.begreper import Milepelstype
+from domain.begreper import Status as Status  # re-exported
 from domain.grunnlag import Grunnlag, SakInfo
 from domain.kalender import oslo_dato
 from domain.tilfelle import Tilfelle
@@ -23,31 +24,16 @@ DM3_FOR_MAKSDATO: Final = 91  # DM3-1
 DM3_UTEN_MAKSDATO: Final = 272  # DM3-1
 
 
-class Status(StrEnum):
-    PENDING = "pending"
-    MET = "met"
-    EXEMPT = "exempt"
-    OVERDUE = "overdue"
-    LAPSED = "lapsed"
-    NOT_APPLICABLE = "not_applicable"
-
-
 UAVKLART: Final = frozenset({Status.PENDING, Status.OVERDUE})  # RP-4 U
 
-KINDS: Final = (
-    "oppfolgingsplan",
-    "dialogmote_1",
-    "aktivitetskrav",
-    "motebehov",
-    "dialogmote_2",
-    "dialogmote_3",
-    "maksdato",
+KINDS: Final = tuple(Milepelstype)
+PERSONNIVA: Final = frozenset(
+    {Milepelstype.MOTEBEHOV, Milepelstype.DIALOGMOTE_2, Milepelstype.DIALOGMOTE_3, Milepelstype.MAKSDATO}
 )
-PERSONNIVA: Final = frozenset({"motebehov", "dialogmote_2", "dialogmote_3", "maksdato"})
 
 
 # MS-7: the duties that can be fulfilled late (point milestones and aktivitetskrav never are, AK-3).
-SEN_OPPFYLLING: Final = frozenset({"oppfolgingsplan", "dialogmote_1", "dialogmote_2"})
+SEN_OPPFYLLING: Final = frozenset({Milepelstype.OPPFOLGINGSPLAN, Milepelstype.DIALOGMOTE_1, Milepelstype.DIALOGMOTE_2})
 
 
 def for_sent(kind: str, due: date | None, status: str, met_on: date | None) -> bool:

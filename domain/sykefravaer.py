@@ -10,20 +10,22 @@ from the events by pure functions (``domain.grunnlag``, ``domain.milepeler``,
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, TypeAlias
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain import hendelser
+from domain.begreper import les_arsak
 from domain.errors import KonfliktFeil, UkjentSakError, ValideringsFeil
 from domain.grunnlag import Grunnlag, forget, kommando_dato, memoised
 from domain.innstillinger import Innstillinger
 from domain.kalender import oslo_dato
 from domain.kommandoer import SAKSBUNDNE, Kommando
-from domain.lagring import fra_json, til_json
+from domain.lagring import til_json
 from domain.levering import ENDELIGE, FEILET, SENDER, Levering
 from domain.oppbevaring import GRUNNER, MAKULERT_TIDSPUNKT, REGEL_BEVARING, BevaringspaleggError, legg_til_ar
-from domain.paminnelser import SENDT, Beslutning, Historikk, Trinn
+from domain.paminnelsestrinn import KANSELLERT, SENDT, Beslutning, Historikk, Trinn
 
 ID_KOMMANDOER = ("sykmelding", "egenmelding", "dialogmote_innkalt")  # VAL-4
 SISTE_GJELDER = ("person", "nav_enhet")  # the latest of these decides; a repeat changes nothing
@@ -41,179 +43,38 @@ class Sykefravaer(Aggregate):
         TOPIC = "syfo:Sykefravaer.Opprettet.v1"
         strom_id: UUID
 
-    class Mottatt(Aggregate.Event):
-        """Base of the command events: ``data`` is the command's JSON fields, ``TYPE`` its type."""
-
-        TOPIC = "syfo:Sykefravaer.Mottatt.v1"
-        TYPE: ClassVar[str] = ""
-        data: dict[str, Any]
-
-        def apply(self, aggregate: Sykefravaer) -> None:
-            aggregate.fakta.append(fra_json(self.TYPE, self.timestamp, self.data))
-
-    class NarmesteLederRegistrert(Mottatt):
-        TOPIC = "syfo:Sykefravaer.NarmesteLederRegistrert.v1"
-        TYPE = "narmeste_leder"
-
-    class EgenmeldingMottatt(Mottatt):
-        TOPIC = "syfo:Sykefravaer.EgenmeldingMottatt.v1"
-        TYPE = "egenmelding"
-
-    class SykmeldingMottatt(Mottatt):
-        TOPIC = "syfo:Sykefravaer.SykmeldingMottatt.v1"
-        TYPE = "sykmelding"
-
-    class SykmeldingAnnullert(Mottatt):
-        TOPIC = "syfo:Sykefravaer.SykmeldingAnnullert.v1"
-        TYPE = "sykmelding_annullert"
-
-    class ArbeidGjenopptatt(Mottatt):
-        TOPIC = "syfo:Sykefravaer.ArbeidGjenopptatt.v1"
-        TYPE = "arbeid_gjenopptatt"
-
-    class OppfolgingsplanFerdigstilt(Mottatt):
-        TOPIC = "syfo:Sykefravaer.OppfolgingsplanFerdigstilt.v1"
-        TYPE = "oppfolgingsplan_ferdig"
-
-    class OppfolgingsplanDelt(Mottatt):
-        TOPIC = "syfo:Sykefravaer.OppfolgingsplanDelt.v1"
-        TYPE = "oppfolgingsplan_delt"
-
-    class UnntakRegistrert(Mottatt):
-        TOPIC = "syfo:Sykefravaer.UnntakRegistrert.v1"
-        TYPE = "unntak"
-
-    class UnntakTrukket(Mottatt):
-        TOPIC = "syfo:Sykefravaer.UnntakTrukket.v1"
-        TYPE = "unntak_trukket"
-
-    class DialogmoteInnkalt(Mottatt):
-        TOPIC = "syfo:Sykefravaer.DialogmoteInnkalt.v1"
-        TYPE = "dialogmote_innkalt"
-
-    class DialogmoteAvholdt(Mottatt):
-        TOPIC = "syfo:Sykefravaer.DialogmoteAvholdt.v1"
-        TYPE = "dialogmote_avholdt"
-
-    class DialogmoteAvlyst(Mottatt):
-        TOPIC = "syfo:Sykefravaer.DialogmoteAvlyst.v1"
-        TYPE = "dialogmote_avlyst"
-
-    class DialogmoteSvarMottatt(Mottatt):
-        TOPIC = "syfo:Sykefravaer.DialogmoteSvarMottatt.v1"
-        TYPE = "dialogmote_svar"
-
-    class DialogmoteOnsket(Mottatt):
-        TOPIC = "syfo:Sykefravaer.DialogmoteOnsket.v1"
-        TYPE = "dialogmote_onsket"
-
-    class AktivitetskravVurdert(Mottatt):
-        TOPIC = "syfo:Sykefravaer.AktivitetskravVurdert.v1"
-        TYPE = "aktivitetskrav_vurdert"
-
-    class SamtykkeGitt(Mottatt):
-        TOPIC = "syfo:Sykefravaer.SamtykkeGitt.v1"
-        TYPE = "samtykke_gitt"
-
-    class SamtykkeTrukket(Mottatt):
-        TOPIC = "syfo:Sykefravaer.SamtykkeTrukket.v1"
-        TYPE = "samtykke_trukket"
-
-    class PersonRegistrert(Mottatt):
-        """The employee's name (PRIV-4: personal data, stored under the person's key like every command)."""
-
-        TOPIC = "syfo:Sykefravaer.PersonRegistrert.v1"
-        TYPE = "person"
-
-    class NavEnhetTildelt(Mottatt):
-        """NAV assigns the person to an office and, optionally, a veileder (ACC-8)."""
-
-        TOPIC = "syfo:Sykefravaer.NavEnhetTildelt.v1"
-        TYPE = "nav_enhet"
-
-    class PaminnelseBesluttet(Aggregate.Event):
-        """Base of the decision events (RP-11)."""
-
-        TOPIC = "syfo:Sykefravaer.PaminnelseBesluttet.v1"
-        regel: str
-        omfang: str
-        case_id: str | None
-        milepel: str
-        stage: str
-        rolle: str
-        send_dato: str
-        ekstra: str
-        mottaker_id: str | None
-
-    class PaminnelseSendt(PaminnelseBesluttet):
-        TOPIC = "syfo:Sykefravaer.PaminnelseSendt.v1"
-
-    class PaminnelseKansellert(PaminnelseBesluttet):
-        TOPIC = "syfo:Sykefravaer.PaminnelseKansellert.v1"
-        reason: str
-
-    class LeveringStartet(Aggregate.Event):
-        """A dispatcher claimed a sent reminder until ``lease_til`` (attempt ``forsok``)."""
-
-        TOPIC = "syfo:Sykefravaer.LeveringStartet.v1"
-        nokkel: str
-        eier: str
-        lease_til: datetime
-        forsok: int
-
-    class LeveringFullfort(Aggregate.Event):
-        """One channel accepted the message."""
-
-        TOPIC = "syfo:Sykefravaer.LeveringFullfort.v1"
-        nokkel: str
-        kanal: str
-        detalj: str
-
-    class LeveringFeilet(Aggregate.Event):
-        """An attempt failed; the next one is not before ``neste_forsok``."""
-
-        TOPIC = "syfo:Sykefravaer.LeveringFeilet.v1"
-        nokkel: str
-        detalj: str
-        neste_forsok: datetime
-
-    class LeveringFerdig(Aggregate.Event):
-        """Every channel delivered (``levert``), or the dispatcher gave up (``oppgitt``: dead letter)."""
-
-        TOPIC = "syfo:Sykefravaer.LeveringFerdig.v1"
-        nokkel: str
-        status: str
-        detalj: str
-
-    # -- erasure and legal hold (domain.oppbevaring). ``PERSONOPPLYSNINGER = False`` marks the events
-    # that hold no personal data: they are stored under the service's key and stay readable after
-    # the person's key is destroyed. Every other event of the stream is personal.
-
-    class PersonopplysningerSlettet(Aggregate.Event):
-        """The person's data was erased (GDPR art. 17; ``grunn`` in ``domain.oppbevaring.GRUNNER``)."""
-
-        TOPIC = "syfo:Sykefravaer.PersonopplysningerSlettet.v1"
-        PERSONOPPLYSNINGER: ClassVar[bool] = False
-        grunn: str
-        case_ids: list[str]
-
-    class BevaringspaleggSatt(Aggregate.Event):
-        """A legal hold on a case: nothing of the person is erased while it lasts."""
-
-        TOPIC = "syfo:Sykefravaer.BevaringspaleggSatt.v1"
-        PERSONOPPLYSNINGER: ClassVar[bool] = False
-        case_id: str
-
-    class BevaringspaleggOpphevet(Aggregate.Event):
-        TOPIC = "syfo:Sykefravaer.BevaringspaleggOpphevet.v1"
-        PERSONOPPLYSNINGER: ClassVar[bool] = False
-        case_id: str
-
-    class Makulert(Aggregate.Event):
-        """Placeholder for a stored event whose key is destroyed. Never stored: only read back."""
-
-        TOPIC = "syfo:Sykefravaer.Makulert.v1"
-        opprinnelig_topic: str
+    # The stream's events (domain.hendelser), listed here so their topics are registered.
+    Mottatt: TypeAlias = hendelser.Mottatt
+    NarmesteLederRegistrert: TypeAlias = hendelser.NarmesteLederRegistrert
+    EgenmeldingMottatt: TypeAlias = hendelser.EgenmeldingMottatt
+    SykmeldingMottatt: TypeAlias = hendelser.SykmeldingMottatt
+    SykmeldingAnnullert: TypeAlias = hendelser.SykmeldingAnnullert
+    ArbeidGjenopptatt: TypeAlias = hendelser.ArbeidGjenopptatt
+    OppfolgingsplanFerdigstilt: TypeAlias = hendelser.OppfolgingsplanFerdigstilt
+    OppfolgingsplanDelt: TypeAlias = hendelser.OppfolgingsplanDelt
+    UnntakRegistrert: TypeAlias = hendelser.UnntakRegistrert
+    UnntakTrukket: TypeAlias = hendelser.UnntakTrukket
+    DialogmoteInnkalt: TypeAlias = hendelser.DialogmoteInnkalt
+    DialogmoteAvholdt: TypeAlias = hendelser.DialogmoteAvholdt
+    DialogmoteAvlyst: TypeAlias = hendelser.DialogmoteAvlyst
+    DialogmoteSvarMottatt: TypeAlias = hendelser.DialogmoteSvarMottatt
+    DialogmoteOnsket: TypeAlias = hendelser.DialogmoteOnsket
+    AktivitetskravVurdert: TypeAlias = hendelser.AktivitetskravVurdert
+    SamtykkeGitt: TypeAlias = hendelser.SamtykkeGitt
+    SamtykkeTrukket: TypeAlias = hendelser.SamtykkeTrukket
+    PersonRegistrert: TypeAlias = hendelser.PersonRegistrert
+    NavEnhetTildelt: TypeAlias = hendelser.NavEnhetTildelt
+    PaminnelseBesluttet: TypeAlias = hendelser.PaminnelseBesluttet
+    PaminnelseSendt: TypeAlias = hendelser.PaminnelseSendt
+    PaminnelseKansellert: TypeAlias = hendelser.PaminnelseKansellert
+    LeveringStartet: TypeAlias = hendelser.LeveringStartet
+    LeveringFullfort: TypeAlias = hendelser.LeveringFullfort
+    LeveringFeilet: TypeAlias = hendelser.LeveringFeilet
+    LeveringFerdig: TypeAlias = hendelser.LeveringFerdig
+    PersonopplysningerSlettet: TypeAlias = hendelser.PersonopplysningerSlettet
+    BevaringspaleggSatt: TypeAlias = hendelser.BevaringspaleggSatt
+    BevaringspaleggOpphevet: TypeAlias = hendelser.BevaringspaleggOpphevet
+    Makulert: TypeAlias = hendelser.Makulert
 
     @staticmethod
     def create_id(strom_id: UUID) -> UUID:
@@ -311,34 +172,11 @@ class Sykefravaer(Aggregate):
                 continue
             kjente.add(b.trinn.nokkel)
             t = b.trinn
-            dato = t.send_dato.isoformat()
+            felter = (t.regel, t.omfang, t.case_id, t.milepel, t.stage, t.rolle, t.send_dato.isoformat(), t.ekstra)
             if b.status == SENDT:
-                self._sendt(
-                    t.regel,
-                    t.omfang,
-                    t.case_id,
-                    t.milepel,
-                    t.stage,
-                    t.rolle,
-                    dato,
-                    t.ekstra,
-                    b.mottaker_id,
-                    timestamp=b.at,
-                )
+                self._sendt(*felter, b.mottaker_id, timestamp=b.at)
             else:
-                self._kansellert(
-                    t.regel,
-                    t.omfang,
-                    t.case_id,
-                    t.milepel,
-                    t.stage,
-                    t.rolle,
-                    dato,
-                    t.ekstra,
-                    b.mottaker_id,
-                    reason=b.reason or "",
-                    timestamp=b.at,
-                )
+                self._kansellert(*felter, b.mottaker_id, reason=b.reason or "", timestamp=b.at)
 
     # ---------------------------------------------------------------- delivery of sent reminders (RP-11)
 
@@ -398,7 +236,7 @@ class Sykefravaer(Aggregate):
         lev = self.leveringer.setdefault(nokkel, Levering())
         lev.status, lev.detalj, lev.eier, lev.lease_til = status, detalj, None, None
 
-    def _mottatt(self, cls: type[Mottatt], data: dict[str, Any], at: datetime) -> None:
+    def _mottatt(self, cls: type[hendelser.Mottatt], data: dict[str, Any], at: datetime) -> None:
         self.trigger_event(cls, data=data, timestamp=at)
 
     @event(PaminnelseSendt)
@@ -434,20 +272,8 @@ class Sykefravaer(Aggregate):
         reason: str,
         timestamp: datetime,
     ) -> None:
-        self._legg_til_beslutning(
-            regel,
-            omfang,
-            case_id,
-            milepel,
-            stage,
-            rolle,
-            send_dato,
-            ekstra,
-            mottaker_id,
-            timestamp,
-            "cancelled",
-            reason,
-        )
+        felter = (regel, omfang, case_id, milepel, stage, rolle, send_dato, ekstra)
+        self._legg_til_beslutning(*felter, mottaker_id, timestamp, KANSELLERT, reason)
 
     def _legg_til_beslutning(
         self,
@@ -465,7 +291,7 @@ class Sykefravaer(Aggregate):
         reason: str | None,
     ) -> None:
         t = Trinn(regel, omfang, case_id, milepel, stage, rolle, date.fromisoformat(send_dato), ekstra)
-        self.beslutninger.append(Beslutning(t, at, mottaker_id, status, reason))
+        self.beslutninger.append(Beslutning(t, at, mottaker_id, status, les_arsak(reason)))
 
     # ---------------------------------------------------------------- erasure and legal hold (domain.oppbevaring)
 
@@ -557,7 +383,7 @@ def person_strom_id(nokkel: bytes, fnr: str) -> UUID:
     return UUID(bytes=hmac.new(nokkel, fnr.encode(), hashlib.sha256).digest()[:16], version=4)
 
 
-EVENT_FOR_TYPE: dict[str, type[Sykefravaer.Mottatt]] = {
+EVENT_FOR_TYPE: dict[str, type[hendelser.Mottatt]] = {
     c.TYPE: c
     for c in vars(Sykefravaer).values()
     if isinstance(c, type) and issubclass(c, Sykefravaer.Mottatt) and c.TYPE

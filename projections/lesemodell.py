@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from domain.begreper import Beslutningsstatus, Rolle
 from domain.innstillinger import Innstillinger
 from domain.kalender import oslo_dato
 from domain.levering import Levering
@@ -142,7 +143,7 @@ def tidslinje_rader(p: Personstrom, inn: Innstillinger) -> Rader:
                 "stage": e.stage,
                 "rolle": e.rolle,
                 "send_dato": e.send_dato,
-                "mottaker_id": None if e.rolle == "AT" else e.mottaker_id,
+                "mottaker_id": None if e.rolle == Rolle.AT else e.mottaker_id,
             }
             if isinstance(e, Sykefravaer.PaminnelseKansellert):
                 data["reason"] = e.reason
@@ -195,7 +196,7 @@ def paminnelse_rader(p: Personstrom, inn: Innstillinger) -> Rader:
                 "forfall": utc(pt.slot),
                 "lukkes": pt.lukkes,
                 "samtykke_trukket": pt.samtykke_trukket,
-                "status": "planned",
+                "status": Beslutningsstatus.PLANNED,
                 "besluttet": None,
                 "reason": None,
                 **INGEN_LEVERING,
@@ -256,7 +257,7 @@ def _beslutning_rad(person: Sykefravaer, b: Beslutning, slot: datetime) -> dict[
 
 def _uten_fnr(rolle: str, mottaker_id: str | None) -> str | None:
     """The arbeidstaker is addressed by the case, not by fødselsnummer (PRIV-3): resolved on reading."""
-    return None if rolle == "AT" else mottaker_id
+    return None if rolle == Rolle.AT else mottaker_id
 
 
 BYGGERE = {"saker": saker_rader, "tidslinje": tidslinje_rader, "paminnelser": paminnelse_rader}

@@ -16,10 +16,11 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
 from sqlalchemy.sql import Select
 
+from domain.begreper import Beslutningsstatus
 from domain.milepeler import KINDS, for_sent
 from projections.tabeller import milepel_status, milepeler, paminnelser, posisjoner, saker, tidslinje
 
-SENDT = "sent"
+SENDT = Beslutningsstatus.SENT
 
 
 def laveste_posisjon(conn: Connection) -> int:

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, and_, or_, select
 
+from domain.begreper import Rolle
 from domain.kalender import OSLO
 from domain.milepeler import KINDS, Status, for_sent
 from domain.paminnelser import PLANLAGT, vises_som_planlagt
@@ -97,11 +98,11 @@ def paminnelser_pa(
             if not vises_som_planlagt(r["send_dato"], r["lukkes"], r["samtykke_trukket"], idag, milepel):
                 continue
             at = aware(r["forfall"])
-            mottaker = hr(r["orgnr"]) if r["rolle"] == "HR" else r["mottaker_id"]
+            mottaker = hr(r["orgnr"]) if r["rolle"] == Rolle.HR else r["mottaker_id"]
         else:
             at = aware(r["besluttet"])
             mottaker = r["mottaker_id"]
-        if r["rolle"] == "AT":
+        if r["rolle"] == Rolle.AT:
             mottaker = fnr.get(r["person_id"])
         ut.append((at, _json(r, at, mottaker)))
     ut.sort(key=lambda x: (x[0], x[1]["recipient"]["role"], x[1]["recipient"]["id"] or ""))

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
+from domain.begreper import MOTTAKERROLLER
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -20,9 +22,6 @@ MELDINGSTEKST = "Du har en ny oppgave i Sykefraværsoppfølging."
 
 EMNE = "Ny oppgave i Sykefraværsoppfølging"
 """Subject line for channels that have one (RP-10: says only that a task exists)."""
-
-MOTTAKER_ROLLER = frozenset({"NL", "AT", "SYKMELDER", "NAV", "HR", "TV", "VO", "BHT"})
-"""Recipient roles a reminder may be addressed to."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class Melding:
     def __post_init__(self) -> None:
         if not self.idempotency_key:
             raise ValueError("idempotency_key må være satt")
-        if self.mottaker_rolle not in MOTTAKER_ROLLER:
+        if self.mottaker_rolle not in MOTTAKERROLLER:
             raise ValueError(f"ukjent mottakerrolle: {self.mottaker_rolle!r}")
         if self.tidspunkt.tzinfo is None or self.tidspunkt.utcoffset() is None:
             raise ValueError("tidspunkt må ha tidssone")

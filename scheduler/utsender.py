@@ -42,7 +42,7 @@ Kanalvalg = Callable[[str, str], Sequence[tuple[Kanal, str]]]
 """(recipient role, recipient id) -> the channels and addresses to deliver to."""
 
 
-class LeveringsApp(Protocol):
+class DeliveryApp(Protocol):
     def start_levering(
         self, person_id: UUID, nokler: Sequence[str], eier: str, naa: datetime, lease_til: datetime
     ) -> dict[str, tuple[set[str], int]]: ...
@@ -83,7 +83,7 @@ def ny_eier() -> str:
 
 @dataclass
 class Utsender:
-    app: LeveringsApp
+    app: DeliveryApp
     engine: Engine
     kanaler: Kanalvalg
     lenke: str = "http://localhost:8000/"

@@ -15,9 +15,9 @@ import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from projections.oppdaterer import Kjoring
-from scheduler.takt import Takt
+from scheduler.alarm_clock import AlarmClock
+from scheduler.slot_ticker import SlotTicker
 from scheduler.utsender import Kanalvalg, Utsender
-from scheduler.vekkeklokke import Vekkeklokke
 from service.anchor import anchor_head
 from service.kjerne import Kjerne
 from service.settings import Settings
@@ -38,30 +38,30 @@ def lag_utsender(kjerne: Kjerne, settings: Settings, kanaler: Kanalvalg) -> Utse
     )
 
 
-def lag_takt(kjerne: Kjerne, utsender: Utsender, maks_innhenting: timedelta | None = timedelta(days=14)) -> Takt:
+def lag_takt(kjerne: Kjerne, utsender: Utsender, maks_innhenting: timedelta | None = timedelta(days=14)) -> SlotTicker:
     kal = kjerne.app.innstillinger.kalender
-    return Takt(kjerne, kjerne.engine, utsender, kjerne.oppdaterer.fang_opp, kal, maks_innhenting=maks_innhenting)
+    return SlotTicker(kjerne, kjerne.engine, utsender, kjerne.oppdaterer.fang_opp, kal, max_catch_up=maks_innhenting)
 
 
 @dataclass
 class Bakgrunn:
     kjerne: Kjerne
     intervall: float = 0.5
-    takt: Takt | None = None  # None: projections only
+    takt: SlotTicker | None = None  # None: projections only
     sikkerhet: timedelta = timedelta(seconds=30)
     kjedeanker: Path | None = None  # the anchor file (service.anchor): the head is appended at start, then daily
     kjedeanker_intervall: timedelta = timedelta(days=1)
     ankret: threading.Event = field(default_factory=threading.Event)  # set after each anchor written
     _kjoring: Kjoring | None = None
     _ankerplan: BackgroundScheduler | None = None
-    _vekkeklokke: Vekkeklokke | None = None
+    _vekkeklokke: AlarmClock | None = None
     _traader: list[threading.Thread] = field(default_factory=list)
 
     def start(self) -> None:
         self._kjoring = Kjoring(self.kjerne.oppdaterer, intervall=self.intervall)
         self._traader.append(self._kjoring.start())
         if self.takt is not None:
-            self._vekkeklokke = Vekkeklokke(self.takt.tikk, sikkerhet=self.sikkerhet)
+            self._vekkeklokke = AlarmClock(self.takt.tick, safety=self.sikkerhet)
             self._vekkeklokke.start()
         if self.kjedeanker is not None:
             self._ankerplan = BackgroundScheduler(
@@ -93,7 +93,7 @@ class Bakgrunn:
         if self._kjoring is not None:
             self._kjoring.vekk.set()
         if self._vekkeklokke is not None:
-            self._vekkeklokke.vekk()
+            self._vekkeklokke.wake()
 
     @property
     def projeksjon_hjerteslag(self) -> float:
@@ -103,16 +103,16 @@ class Bakgrunn:
     @property
     def planlegger_hjerteslag(self) -> float | None:
         """Monotonic time of the scheduler's last tick; None when this process runs no scheduler."""
-        return self._vekkeklokke.hjerteslag if self._vekkeklokke else None
+        return self._vekkeklokke.heartbeat if self._vekkeklokke else None
 
     def stopp(self, timeout: float = 5.0) -> None:
         if self._ankerplan is not None:
             self._ankerplan.shutdown(wait=True)
             self._ankerplan = None
         if self.takt is not None:
-            self.takt.utsender.stopp.set()
+            self.takt.dispatcher.stopp.set()
         if self._vekkeklokke is not None:
-            self._vekkeklokke.stopp()
+            self._vekkeklokke.stop()
         if self._kjoring is not None:
             self._kjoring.stopp.set()
             self._kjoring.vekk.set()

@@ -21,7 +21,7 @@ from domain.kommandoer import Kommando, les_instant
 from domain.validering import SENESTE_AT, TIDLIGSTE_AT, i_tidsrom
 from projections.sporringer import paminnelser_pa, saker_pa
 from scheduler.kanal import Leveringsresultat, Melding, Utfall
-from scheduler.takt import EN_MIKRO, Takt
+from scheduler.slot_ticker import ONE_MICROSECOND, SlotTicker
 from scheduler.utsender import Utsender
 from service.kjerne import Kjerne, kjerne_pa_fil
 
@@ -134,18 +134,18 @@ def kjor_scenario(
     # The real scheduler tick with a virtual clock: slots due by the clock run first (T-8: a slot at
     # t runs before a command at t), then the dispatcher delivers to the recording channel.
     utsender = Utsender(app, kjerne.engine, lambda _rolle, mottaker: [(opptaker, mottaker)], eier="simulate")
-    takt = Takt(
+    takt = SlotTicker(
         kjerne,
         kjerne.engine,
         utsender,
         kjerne.oppdaterer.fang_opp,
         inn.kalender,
-        start - EN_MIKRO,
-        virtuell_klokke=True,
+        start - ONE_MICROSECOND,
+        virtual_clock=True,
     )
     for nr, at, k, typ in lest:
         if i_tidsrom(at):
-            takt.tikk(at)
+            takt.tick(at)
         if isinstance(k, Kommando):
             try:
                 app.behandle(k)
@@ -156,7 +156,7 @@ def kjor_scenario(
         linje = f"step {nr}: {typ} rejected by {k.regel}" + (f" ({k.felt})" if k.felt else "") + f": {k.melding}"
         linjer.append(linje)
         varsle(linje)
-    takt.tikk(slutt)
+    takt.tick(slutt)
 
     kjerne.oppdaterer.fang_opp()
     with kjerne.engine.connect() as conn:  # the answer comes from the read models, as the API's does

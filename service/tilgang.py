@@ -33,25 +33,11 @@ import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
+from domain.begreper import Rolle as Rolle  # defined once, in the domain
 from domain.innstillinger import Innstillinger
 from domain.milepeler import KINDS, PERSONNIVA
-
-
-class Rolle(StrEnum):
-    AT = "AT"
-    NL = "NL"
-    HR = "HR"
-    SYKMELDER = "SYKMELDER"
-    NAV = "NAV"
-    TV = "TV"
-    VO = "VO"
-    BHT = "BHT"
-    AUDITOR = "AUDITOR"
-    SYSTEM = "SYSTEM"
-
 
 SAMTYKKE_ROLLER = frozenset({Rolle.TV, Rolle.VO, Rolle.BHT})  # CON-1
 SAKSLESERE = frozenset({Rolle.AT, Rolle.NL, Rolle.HR, Rolle.NAV, Rolle.AUDITOR})  # case with milestones

@@ -25,7 +25,7 @@ from projections.gjenoppbygging import gjenoppbygg
 from projections.oppdaterer import ALLE
 from projections.tabeller import karantene as karantenetabell
 from projections.tabeller import metadata, saker
-from scheduler.slotkjoring import kjor_slot
+from scheduler.slot_run import run_slot
 from service.kjerne import Kjerne, bygg_kjerne
 from service.settings import Settings
 from service.sletting import slett_fnr
@@ -178,8 +178,8 @@ def test_the_slot_job_goes_on_for_everyone_else(kjerne: Kjerne, tmp_path: Path) 
     frisk(ren)
     etterpa(ren)
 
-    res = kjor_slot(kjerne, SLOT)
-    forventet = kjor_slot(ren, SLOT)
+    res = run_slot(kjerne, SLOT)
+    forventet = run_slot(ren, SLOT)
     ren.close()
 
     assert res.failed == 0

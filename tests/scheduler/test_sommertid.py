@@ -11,7 +11,7 @@ import pytest
 from domain.innstillinger import Innstillinger
 from domain.kalender import OSLO
 from domain.sykefravaer import Sykefravaer
-from scheduler.takt import Takt
+from scheduler.slot_ticker import SlotTicker
 from service.kjerne import Kjerne
 from service.simulate import simuler
 
@@ -101,5 +101,5 @@ def test_reminders_around_both_dst_changes_go_out_at_0800_oslo() -> None:
 def test_the_alarm_clock_wakes_at_0800_oslo_on_both_sides_of_a_change(naa: datetime, neste: datetime) -> None:
     kal = Innstillinger().kalender
     assert kal.neste_slot_etter(naa) == neste
-    assert Takt.__dataclass_fields__["kalender"]  # Takt.neste uses exactly this calendar step
+    assert SlotTicker.__dataclass_fields__["calendar"]  # SlotTicker.next_due uses exactly this calendar step
     assert kal.neste_slot_etter(naa) - naa < timedelta(days=4)

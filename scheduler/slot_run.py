@@ -40,7 +40,7 @@ class JobResult:
     beslutninger: list[Beslutning] = field(default_factory=list)
 
 
-def kjor_slot(app: SlotApp, at: datetime, utsending: Utsending | None = None) -> JobResult:
+def run_slot(app: SlotApp, at: datetime, utsending: Utsending | None = None) -> JobResult:
     """Decide and record every rung due at slot ``at``; idempotent, errors are per person."""
     res = JobResult()
     for pid in app.kandidater_for_slot(at):
