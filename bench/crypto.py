@@ -62,9 +62,9 @@ def main() -> None:
 
 
 def maal(backend: str, cases: int, runs: int) -> tuple[dict[str, float], dict[str, float], float, int]:
-    from service.integritet import verifiser
-    from service.kjerne import bygg_kjerne
-    from service.seed import generer
+    from service.bootstrap import bygg_kjerne
+    from service.compliance.verify import verifiser
+    from service.devtools.seed import generer
     from service.settings import Settings
 
     with ExitStack() as stack:

@@ -42,8 +42,8 @@ def main() -> None:
 
 
 def maal(backend: str, cases: int) -> list[Any]:
-    from service.kjerne import bygg_kjerne
-    from service.seed import generer
+    from service.bootstrap import bygg_kjerne
+    from service.devtools.seed import generer
     from service.settings import Settings
 
     with database(backend) as url:

@@ -35,8 +35,8 @@ def main() -> None:
 def maal(backend: str, cases: int) -> list[list[Any]]:
     from domain.kalender import OSLO
     from projections.sporringer import paminnelser_pa, saker_pa
-    from service.kjerne import bygg_kjerne
-    from service.seed import seed
+    from service.bootstrap import bygg_kjerne
+    from service.devtools.seed import seed
     from service.settings import Settings
 
     with database(backend) as url:

@@ -56,8 +56,8 @@ def main() -> None:
 
 
 def maal(backend: str, url: str, seed: int) -> list[Any]:
-    from service.kjerne import bygg_kjerne
-    from service.seed import seed as seed_saker
+    from service.bootstrap import bygg_kjerne
+    from service.devtools.seed import seed as seed_saker
     from service.settings import Settings
 
     kjerne = bygg_kjerne(Settings(database_url=url))

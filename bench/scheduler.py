@@ -48,7 +48,7 @@ def main() -> None:
 
 
 def maal(backend: str, antall: int) -> list[Any]:
-    from service.kjerne import bygg_kjerne
+    from service.bootstrap import bygg_kjerne
     from service.settings import Settings
 
     arbeidere = 1 if backend == "sqlite" else 2

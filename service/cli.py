@@ -39,7 +39,7 @@ def simulate(
     format: Annotated[Format, typer.Option("--format", help="json or table.")] = Format.json,
 ) -> None:
     """Replay a scenario with a virtual clock and print what the service knows and sent."""
-    from service.simulate import ScenarioFeil, les_scenario, simuler
+    from service.devtools.simulate import ScenarioFeil, les_scenario, simuler
 
     err = Console(stderr=True)
     try:
@@ -112,8 +112,8 @@ def seed_kommando(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from service.kjerne import bygg_kjerne
-    from service.seed import AvvistKommando, seed
+    from service.bootstrap import bygg_kjerne
+    from service.devtools.seed import AvvistKommando, seed
     from service.settings import Settings
 
     err = Console(stderr=True)
@@ -196,9 +196,9 @@ def hendelsesfremdrift(console: Console, tekst: str) -> Iterator[Callable[[int, 
 @app.command()
 def migrate() -> None:
     """Create or upgrade the read-model tables (Alembic head). The service also does this at start."""
-    from service.migrering import oppgrader
     from service.settings import Settings
-    from service.wiring import lesemodell_engine
+    from service.store.database import lesemodell_engine
+    from service.store.migrations import oppgrader
 
     engine = lesemodell_engine(Settings())
     try:
@@ -222,7 +222,7 @@ def rebuild(
     """
     from projections.gjenoppbygging import gjenoppbygg
     from projections.oppdaterer import ALLE
-    from service.kjerne import bygg_kjerne
+    from service.bootstrap import bygg_kjerne
     from service.settings import Settings
 
     err = Console(stderr=True)
@@ -264,9 +264,9 @@ def worker(
     import threading
     from datetime import timedelta
 
-    from service.bakgrunn import Bakgrunn, lag_takt, lag_utsender
-    from service.kanaloppsett import Kanaloppsett
-    from service.kjerne import bygg_kjerne
+    from service.background import Bakgrunn, lag_takt, lag_utsender
+    from service.bootstrap import bygg_kjerne
+    from service.delivery.channels import Kanaloppsett
     from service.settings import Settings
 
     settings = Settings()
@@ -296,8 +296,8 @@ def worker(
         kjerne.close()
 
 
-# ---------------------------------------------------------------- integrity, erasure, retention (service.integritet,
-# service.sletting, service.oppbevaring). Output carries ids and counts only (PRIV-3).
+# ------------------------------------ integrity, erasure, retention (service.compliance.verify,
+# service.compliance.erasure, service.compliance.retention). Output carries ids and counts only (PRIV-3).
 
 
 @app.command()
@@ -310,11 +310,11 @@ def verify(
     The whole store is also held against the anchor file (``SYFO_KJEDEANKER_FIL``): every anchored head
     must still be in the chain with its hash. A clean check of the whole store appends the head to it.
     """
-    from service.anchor import append
-    from service.integritet import verifiser
-    from service.kjerne import bygg_kjerne
+    from service.bootstrap import bygg_kjerne
+    from service.compliance.anchor import append
+    from service.compliance.erasure import CaseNotFoundError
+    from service.compliance.verify import verifiser
     from service.settings import Settings
-    from service.sletting import CaseNotFoundError
 
     settings = Settings()
     kjerne = bygg_kjerne(settings)
@@ -357,9 +357,9 @@ def erase(
 ) -> None:
     """Erase a person (GDPR art. 17): destroy their data key, purge the read models, record the erasure."""
     from domain.oppbevaring import BevaringspaleggError
-    from service.kjerne import bygg_kjerne
+    from service.bootstrap import bygg_kjerne
+    from service.compliance.erasure import PersonNotFoundError, slett_fnr
     from service.settings import Settings
-    from service.sletting import PersonNotFoundError, slett_fnr
 
     if fnr == "-":
         fnr = sys.stdin.readline().strip()
@@ -389,8 +389,8 @@ def retention(
     from datetime import datetime
 
     from domain.kalender import OSLO
-    from service.kjerne import bygg_kjerne
-    from service.oppbevaring import kjor_oppbevaring
+    from service.bootstrap import bygg_kjerne
+    from service.compliance.retention import kjor_oppbevaring
     from service.settings import Settings
 
     try:
@@ -420,9 +420,9 @@ def legal_hold(
 ) -> None:
     """Put a case under a legal hold (nothing of the person is erased while it lasts), or lift it."""
     from domain.errors import DomainError
-    from service.kjerne import bygg_kjerne
+    from service.bootstrap import bygg_kjerne
+    from service.compliance.erasure import CaseNotFoundError, sett_bevaringspalegg
     from service.settings import Settings
-    from service.sletting import CaseNotFoundError, sett_bevaringspalegg
 
     kjerne = bygg_kjerne(Settings())
     try:
@@ -461,11 +461,11 @@ def serve(
 
     import uvicorn
 
-    from service.api.app import lag_api
-    from service.api.observability import konfigurer_logging
-    from service.bakgrunn import Bakgrunn, lag_takt, lag_utsender
-    from service.kanaloppsett import Kanaloppsett
-    from service.kjerne import bygg_kjerne
+    from service.background import Bakgrunn, lag_takt, lag_utsender
+    from service.bootstrap import bygg_kjerne
+    from service.delivery.channels import Kanaloppsett
+    from service.http import lag_api
+    from service.observability import konfigurer_logging
     from service.settings import Settings
 
     settings = Settings()
@@ -478,8 +478,8 @@ def serve(
     try:
         if demo and kjerne.app.siste_posisjon() == 0:
             from domain.kalender import oslo_dato
-            from service.seed import seed
-            from service.web.demodata import legg_inn
+            from service.devtools.demodata import legg_inn
+            from service.devtools.seed import seed
 
             resultat = seed(kjerne.app, 50, 1)
             lagt_inn = legg_inn(kjerne.app, oslo_dato(datetime.now(UTC)))  # issue 6: cases dated around today
@@ -512,9 +512,9 @@ def token(
     ttl: Annotated[int | None, typer.Option("--ttl", min=1, help="Seconds until it expires.")] = None,
 ) -> None:
     """Mint a bearer token for local use, signed with SYFO_JWT_KEY."""
-    from service.api.auth import lag_token
+    from domain.tilgang import Rolle
     from service.settings import Settings
-    from service.tilgang import Rolle
+    from service.usecases.auth import lag_token
 
     if role not in Rolle.__members__:
         Console(stderr=True).print(f"--role: unknown role {role!r}; known: {', '.join(Rolle)}")

@@ -16,12 +16,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from domain.kalender import OSLO
-from service.api.app import lag_api
-from service.api.auth import lag_token
-from service.bakgrunn import Bakgrunn
-from service.kjerne import Kjerne, bygg_kjerne
-from service.seed import syntetisk_fnr, syntetisk_orgnr
+from service.background import Bakgrunn
+from service.bootstrap import Kjerne, bygg_kjerne
+from service.devtools.seed import syntetisk_fnr, syntetisk_orgnr
+from service.http import lag_api
 from service.settings import Settings
+from service.usecases.auth import lag_token
 
 
 def _fnr(individ: int) -> str:

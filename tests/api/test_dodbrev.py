@@ -10,8 +10,8 @@ import pytest
 from leveringshjelp import HEMMELIGHET, lag_sendte, mottaker
 from pydantic import SecretStr
 
-from service.bakgrunn import lag_utsender
-from service.kanaloppsett import Kanaloppsett
+from service.background import lag_utsender
+from service.delivery.channels import Kanaloppsett
 
 from .api_hjelp import Miljo, miljo
 

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import structlog
 
-from service.api.observability import konfigurer_logging
-from service.api.reads import Leser
-from service.bakgrunn import Bakgrunn
+from service.background import Bakgrunn
+from service.observability import konfigurer_logging
+from service.usecases.queries import Leser
 
 from .api_hjelp import FNR, ORG1, Miljo, fortelling, kl, miljo
 
@@ -80,7 +80,7 @@ def test_readiness_fails_when_the_runner_has_stopped_beating(ny: Miljo, tmp_path
 
 def test_a_running_runner_makes_writes_readable(tmp_path: Path) -> None:
     """Read-your-writes with the real projection runner (Bakgrunn) in the process."""
-    from service.kjerne import bygg_kjerne
+    from service.bootstrap import bygg_kjerne
     from service.settings import Settings
 
     url = f"sqlite:///{tmp_path / 'syfo.db'}"

@@ -12,8 +12,8 @@ from typing import Any
 from karantene_hjelp import FRISK_A, FRISK_B, GIFTIG, ORG, ULESELIG, gift, kl, sak, ulesbar
 
 from projections.oppdaterer import ALLE
-from service.bakgrunn import Bakgrunn
-from service.sletting import slett_fnr
+from service.background import Bakgrunn
+from service.compliance.erasure import slett_fnr
 
 from .api_hjelp import Miljo, miljo
 

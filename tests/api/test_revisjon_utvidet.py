@@ -17,8 +17,8 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from projections.tabeller import paminnelser, revisjonslogg
-from service.bakgrunn import lag_utsender
-from service.kanaloppsett import Kanaloppsett
+from service.background import lag_utsender
+from service.delivery.channels import Kanaloppsett
 
 from .api_hjelp import FNR, Miljo, fortelling, miljo
 

@@ -16,8 +16,8 @@ from uuid import UUID
 from sqlalchemy import Engine, inspect, text
 
 from domain.kalender import OSLO
-from service.kjerne import Kjerne, bygg_kjerne
-from service.seed import syntetisk_fnr, syntetisk_orgnr
+from service.bootstrap import Kjerne, bygg_kjerne
+from service.devtools.seed import syntetisk_fnr, syntetisk_orgnr
 from service.settings import Settings
 
 

@@ -17,12 +17,12 @@ from integritet_hjelp import FNR_A, FNR_B, FNR_C, lag_kjerne, sak, send, slett_h
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from service import integritet
-from service.anchor import chain_head
-from service.bakgrunn import Bakgrunn
+from service.background import Bakgrunn
+from service.bootstrap import Kjerne
 from service.cli import app as cli
-from service.integritet import verifiser
-from service.kjerne import Kjerne
+from service.compliance import verify as integritet
+from service.compliance.anchor import chain_head
+from service.compliance.verify import verifiser
 
 
 @pytest.fixture

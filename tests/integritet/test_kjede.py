@@ -29,11 +29,12 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from domain.sykefravaer import Sykefravaer
-from service import integritet, kjede
+from service.bootstrap import Kjerne
 from service.cli import app as cli
-from service.integritet import verifiser
-from service.kjede import KjedeFeil
-from service.kjerne import Kjerne
+from service.compliance import verify as integritet
+from service.compliance.verify import verifiser
+from service.store import hashchain as kjede
+from service.store.hashchain import KjedeFeil
 
 
 @pytest.fixture
@@ -214,9 +215,9 @@ def test_the_tables_the_recorder_creates_before_the_migrations_are_the_ones_the_
     from alembic.runtime.migration import MigrationContext
 
     from projections.tabeller import metadata
-    from service.migrering import oppgrader
     from service.settings import Settings
-    from service.wiring import lag_app, lesemodell_engine
+    from service.store.database import lag_app, lesemodell_engine
+    from service.store.migrations import oppgrader
 
     settings = Settings(database_url=database_url, data_dir=tmp_path)
     app = lag_app(settings)

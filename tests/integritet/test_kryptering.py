@@ -28,10 +28,10 @@ from sqlalchemy import text
 
 from domain.sykefravaer import Sykefravaer
 from domain.virksomhet import Virksomhet
-from service.integritet import HENDELSE_ENDRET, verifiser
-from service.kjerne import Kjerne
-from service.kryptering import MAGI, SYSTEMSUBJEKT, Hovednokkel, nokkel_id
-from service.sletting import nokkellager, slett_fnr
+from service.bootstrap import Kjerne
+from service.compliance.erasure import nokkellager, slett_fnr
+from service.compliance.verify import HENDELSE_ENDRET, verifiser
+from service.store.encryption import MAGI, SYSTEMSUBJEKT, Hovednokkel, nokkel_id
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from integritet_hjelp import FNR_A, ORG, alle_tilstander, hendelser, kl, lag_kje
 from sqlalchemy import text
 
 from domain.sykefravaer import Sykefravaer
-from service.kjerne import Kjerne
-from service.kryptering import MAGI, SYSTEMSUBJEKT, nokkel_id
-from service.sletting import slett_fnr
+from service.bootstrap import Kjerne
+from service.compliance.erasure import slett_fnr
+from service.store.encryption import MAGI, SYSTEMSUBJEKT, nokkel_id
 
 NAVN = "Ola Ødegård Nordmann"
 LEDER_NAVN = "Kari Bjørnstad"

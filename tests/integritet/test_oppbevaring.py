@@ -29,11 +29,11 @@ from domain.oppbevaring import (
     utlopt,
 )
 from domain.sykefravaer import Sykefravaer, makulert_hendelse
+from service.bootstrap import Kjerne
 from service.cli import app as cli
-from service.integritet import verifiser
-from service.kjerne import Kjerne
-from service.oppbevaring import kjor_oppbevaring
-from service.sletting import sett_bevaringspalegg
+from service.compliance.erasure import sett_bevaringspalegg
+from service.compliance.retention import kjor_oppbevaring
+from service.compliance.verify import verifiser
 
 IDAG = date(2025, 6, 2)
 NAA = datetime(2025, 6, 2, 3, 0, tzinfo=UTC)

@@ -32,12 +32,12 @@ from domain.kalender import OSLO
 from domain.oppbevaring import GRUNN_ANMODNING, BevaringspaleggError
 from domain.sykefravaer import Sykefravaer
 from projections.tabeller import PROJEKSJONER, paminnelser, tidslinje
-from service import kjede
+from service.bootstrap import Kjerne
 from service.cli import app as cli
-from service.integritet import verifiser
-from service.kjerne import Kjerne
-from service.kryptering import MAGI, nokkel_id
-from service.sletting import PersonNotFoundError, sett_bevaringspalegg, slett_fnr, slett_person
+from service.compliance.erasure import PersonNotFoundError, sett_bevaringspalegg, slett_fnr, slett_person
+from service.compliance.verify import verifiser
+from service.store import hashchain as kjede
+from service.store.encryption import MAGI, nokkel_id
 
 ERASED_AT = datetime(2025, 2, 10, 12, 0, tzinfo=UTC)
 HEMMELIGHETER_A = (FNR_A, "leder-anna", "lege-a", "SM-a")

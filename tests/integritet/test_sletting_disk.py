@@ -20,10 +20,10 @@ from integritet_hjelp import FNR_A, FNR_B, lag_kjerne, sak, send
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from service.bootstrap import bygg_kjerne
 from service.cli import app as cli
-from service.kjerne import bygg_kjerne
+from service.compliance.erasure import slett_fnr
 from service.settings import Settings
-from service.sletting import slett_fnr
 
 
 def _fnr_former(fnr: str) -> list[bytes]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, text
 
 from projections.oppdaterer import Kjoring
-from service.kjerne import bygg_kjerne
+from service.bootstrap import bygg_kjerne
 from service.settings import Settings
 
 

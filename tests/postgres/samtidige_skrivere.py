@@ -12,7 +12,7 @@ from eventsourcing.persistence import IntegrityError, OperationalError
 
 from domain.kalender import OSLO
 from service.settings import Settings
-from service.wiring import lag_app
+from service.store.database import lag_app
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue

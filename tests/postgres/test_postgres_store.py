@@ -24,9 +24,9 @@ from sqlalchemy.engine import make_url
 from domain.errors import KonfliktFeil, UkjentSakError, ValideringsFeil
 from domain.kalender import OSLO
 from domain.sykefravaer import Sykefravaer
-from service.application import SyfoApp
 from service.settings import Settings
-from service.wiring import lag_app
+from service.store.application import SyfoApp
+from service.store.database import lag_app
 
 TEST_URL = os.environ.get("SYFO_TEST_POSTGRES_URL")
 FNRS = ["PERSON-1", "PERSON-2", "PERSON-3"]

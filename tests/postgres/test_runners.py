@@ -18,7 +18,7 @@ from lesemodell_hjelp import tabeller
 from sqlalchemy import text
 
 from projections.oppdaterer import ALLE
-from service.kjerne import Kjerne, bygg_kjerne
+from service.bootstrap import Kjerne, bygg_kjerne
 from service.settings import Settings
 
 HER = Path(__file__).parent

@@ -26,9 +26,9 @@ from projections.oppdaterer import ALLE
 from projections.tabeller import karantene as karantenetabell
 from projections.tabeller import metadata, saker
 from scheduler.slotkjoring import kjor_slot
-from service.kjerne import Kjerne, bygg_kjerne
+from service.bootstrap import Kjerne, bygg_kjerne
+from service.compliance.erasure import slett_fnr
 from service.settings import Settings
-from service.sletting import slett_fnr
 
 START = date(2025, 1, 6)
 SLOT = kl(date(2025, 2, 3), "08:00")
@@ -425,7 +425,7 @@ def test_a_rebuild_lifts_a_quarantine_the_code_no_longer_needs(kjerne: Kjerne, m
 def test_a_legal_hold_still_stops_the_erasure_of_a_quarantined_person(kjerne: Kjerne) -> None:
     """The erasure without the timeline reads legal holds from their own events (GDPR 17(3)(e))."""
     from domain.oppbevaring import BevaringspaleggError
-    from service.sletting import sett_bevaringspalegg
+    from service.compliance.erasure import sett_bevaringspalegg
 
     send(kjerne.app, sak(GIFTIG, START, date(2025, 3, 2), "G"))
     kjerne.oppdaterer.fang_opp()

@@ -23,9 +23,9 @@ from projections.oppdaterer import ALLE, PosisjonKonflikt
 from projections.sporringer import saker_pa
 from projections.tabeller import PROJEKSJONER
 from projections.tidslinje import paminnelse_json, paminnelser, saker_json
-from service.kjerne import Kjerne, bygg_kjerne
+from service.bootstrap import Kjerne, bygg_kjerne
+from service.devtools.simulate import kjor_scenario, simuler
 from service.settings import Settings
-from service.simulate import kjor_scenario, simuler
 
 GOLDEN = sorted((Path(__file__).parent.parent / "golden").glob("*.json"))
 

@@ -10,7 +10,7 @@ import pytest
 
 from domain.kalender import OSLO
 from domain.kommandoer import les_instant
-from service.kjerne import Kjerne, bygg_kjerne
+from service.bootstrap import Kjerne, bygg_kjerne
 from service.settings import Settings
 
 

@@ -24,9 +24,9 @@ from sqlalchemy import func, select
 from domain.levering import LEVERT
 from projections.tabeller import paminnelser
 from scheduler.utsender import Utsender
-from service.bakgrunn import Bakgrunn, lag_takt, lag_utsender
-from service.kanaloppsett import Kanaloppsett
-from service.kjerne import Kjerne, bygg_kjerne
+from service.background import Bakgrunn, lag_takt, lag_utsender
+from service.bootstrap import Kjerne, bygg_kjerne
+from service.delivery.channels import Kanaloppsett
 from service.settings import Settings
 
 SYFO = Path(sys.executable).parent / "syfo"

@@ -12,8 +12,8 @@ from domain.innstillinger import Innstillinger
 from domain.kalender import OSLO
 from domain.sykefravaer import Sykefravaer
 from scheduler.takt import Takt
-from service.kjerne import Kjerne
-from service.simulate import simuler
+from service.bootstrap import Kjerne
+from service.devtools.simulate import simuler
 
 VAR = date(2025, 3, 30)  # clocks forward
 HOST = date(2025, 10, 26)  # clocks back

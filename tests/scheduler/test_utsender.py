@@ -25,9 +25,9 @@ from projections.sporringer import aware
 from projections.tabeller import paminnelser
 from scheduler.kanal import EMNE, MELDINGSTEKST
 from scheduler.utsender import Utsender
-from service.bakgrunn import lag_utsender
-from service.kanaloppsett import Kanaloppsett
-from service.kjerne import Kjerne, bygg_kjerne
+from service.background import lag_utsender
+from service.bootstrap import Kjerne, bygg_kjerne
+from service.delivery.channels import Kanaloppsett
 from service.settings import Settings
 
 NAA = datetime(2025, 1, 20, 7, 0, tzinfo=UTC)

@@ -13,7 +13,7 @@ import uvicorn
 from standardwebhooks import Webhook
 from typer.testing import CliRunner
 
-from service.bakgrunn import Bakgrunn
+from service.background import Bakgrunn
 from service.cli import app as cli
 from service.cli import require_real_secrets
 from service.settings import DEV_SECRETS, Settings

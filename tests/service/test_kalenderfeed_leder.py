@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from service.kalenderfeed import lag_kalender, oppforinger_for_leder
-from service.kjerne import Kjerne, bygg_kjerne
+from service.bootstrap import Kjerne, bygg_kjerne
+from service.delivery.calendar import lag_kalender, oppforinger_for_leder
 from service.settings import Settings
 
 LENKE = "https://syfo.example/mine-sykmeldte"

@@ -12,10 +12,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from projections.tabeller import metadata
-from service.kjerne import bygg_kjerne
-from service.migrering import oppgrader
+from service.bootstrap import bygg_kjerne
 from service.settings import Settings
-from service.wiring import lag_app, lesemodell_engine
+from service.store.database import lag_app, lesemodell_engine
+from service.store.migrations import oppgrader
 
 ROT = Path(__file__).resolve().parents[2]
 

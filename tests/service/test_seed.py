@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 from domain.identer import fodselsdato, gyldig_fnr, gyldig_orgnr
 from domain.kommandoer import SKJEMA, UNNTAK_TABELL, les_kommando
 from domain.tilfelle import del_i_tilfeller
-from service import seed as seedmodul
 from service.cli import app as cli
-from service.seed import REFERANSEDATO, generer, generer_per_sak, seed
+from service.devtools import seed as seedmodul
+from service.devtools.seed import REFERANSEDATO, generer, generer_per_sak, seed
 from service.settings import Settings
-from service.wiring import lag_app
+from service.store.database import lag_app
 
 MANGE = 200
 

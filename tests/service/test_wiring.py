@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from service.settings import DEV_ID_NOKKEL, Settings
-from service.wiring import (
+from service.store.database import (
     POSTGRES_IDLE_IN_TRANSACTION_TIMEOUT_S,
     POSTGRES_LOCK_TIMEOUT_S,
     SQLITE_LOCK_TIMEOUT_S,

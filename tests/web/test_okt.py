@@ -19,10 +19,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from projections.tabeller import web_sessions
-from service.api.app import lag_api
-from service.api.auth import lag_token
-from service.kjerne import bygg_kjerne
-from service.sletting import slett_fnr
+from service.bootstrap import bygg_kjerne
+from service.compliance.erasure import slett_fnr
+from service.http import lag_api
+from service.usecases.auth import lag_token
 
 from .web_hjelp import P1, Web, web
 

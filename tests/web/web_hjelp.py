@@ -19,11 +19,11 @@ from sqlalchemy import select
 
 from domain.kalender import OSLO
 from projections.tabeller import saker
-from service.api.app import lag_api
-from service.api.auth import lag_token
-from service.kjerne import Kjerne, bygg_kjerne
+from service.bootstrap import Kjerne, bygg_kjerne
+from service.devtools import demodata
+from service.http import lag_api
 from service.settings import Settings
-from service.web import demodata
+from service.usecases.auth import lag_token
 
 IDAG = date(2026, 12, 1)
 KLOKKE = datetime(2026, 12, 1, 12, 0, tzinfo=OSLO)

@@ -12,9 +12,9 @@ from sqlalchemy import text
 
 from projections import karantene, lister
 from service.api import schemas
-from service.api.deps import Tjenester, TjenesterDep
-from service.api.problems import PROBLEM_MEDIA, dokumentert, problem_body
 from service.api.routers.levering import tell_leveringer
+from service.usecases.problems import PROBLEM_MEDIA, dokumentert, problem_body
+from service.usecases.services import Tjenester, TjenesterDep
 
 router = APIRouter(tags=["drift"])
 

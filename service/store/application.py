@@ -22,8 +22,8 @@ from domain.referanse import Referanse
 from domain.sykefravaer import ID_KOMMANDOER, Sykefravaer, person_strom_id
 from domain.virksomhet import Virksomhet
 from projections.lesemodell import Personstrom
-from service.kjede import IN_TRANSACTION, KjedetPostgresRecorder, KjedetSQLiteRecorder
-from service.lagersql import Lager, Markor
+from service.store.hashchain import IN_TRANSACTION, KjedetPostgresRecorder, KjedetSQLiteRecorder
+from service.store.sql import Lager, Markor
 
 _SLUTT = datetime.max.replace(tzinfo=UTC)
 MAKS_FORSOK = 10  # optimistic concurrency: a losing writer reloads and retries this many times
@@ -108,7 +108,9 @@ class SyfoApp(Application[UUID]):
         Everything the answer needs (the case) is worked out before the save, so nothing can fail after it.
         """
         if logg is not None and not isinstance(self.recorder, KjedetSQLiteRecorder | KjedetPostgresRecorder):
-            raise TypeError("a command log row needs the recorder of service.kjede (service.wiring.lag_app)")
+            raise TypeError(
+                "a command log row needs the recorder of service.store.hashchain (service.store.database.lag_app)"
+            )
         for forsok in range(MAKS_FORSOK):
             try:
                 return self._behandle(k, logg)

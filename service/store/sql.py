@@ -1,5 +1,5 @@
-"""Plain SQL on the event store's own connections, for the chain and key tables (``service.kjede``,
-``service.kryptering``).
+"""Plain SQL on the event store's own connections, for the chain and key tables (``service.store.hashchain``,
+``service.store.encryption``).
 
 The chain must be written in the same transaction as the events, so it goes through the cursor
 eventsourcing hands its recorder; the key table shares the same connection pool. SQL is written
@@ -7,7 +7,7 @@ with ``?`` parameters and adapted here for psycopg; on PostgreSQL table names ar
 store's schema, because eventsourcing's connections do not set a search path.
 
 On SQLite every connection runs with ``secure_delete`` on (``enable_secure_delete``, and
-``service.wiring._sqlite_engine`` for the read models), so deleted rows and the old versions of
+``service.store.database._sqlite_engine`` for the read models), so deleted rows and the old versions of
 updated ones (a destroyed data key) are overwritten with zeros instead of left in free pages (RET-3).
 """
 

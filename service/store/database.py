@@ -22,7 +22,7 @@ Accepted URLs:
 
 An SQLite database file is created with mode 0600 (SQLite gives its ``-wal`` and ``-shm`` files the
 same mode), and an existing one readable by others is narrowed to 0600; every connection runs with
-``secure_delete`` on (``service.lagersql``).
+``secure_delete`` on (``service.store.sql``).
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ from eventsourcing.sqlite import SQLiteDatastore
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
-from service.application import SyfoApp
-from service.kjede import integritet_env, koble
-from service.lagersql import SECURE_DELETE, enable_secure_delete
+from service.store.application import SyfoApp
+from service.store.hashchain import integritet_env, koble
+from service.store.sql import SECURE_DELETE, enable_secure_delete
 
 if TYPE_CHECKING:
     from service.settings import Settings
@@ -144,7 +144,7 @@ def lag_app(settings: Settings) -> SyfoApp:
     # "SYFO_<KEY>" before "<KEY>"; prefixing ours keeps a stray SYFO_* variable from winning.
     prefix = SyfoApp.name.upper() + "_"
     es_env = eventsourcing_env(settings)
-    # Encryption at rest and the hash chain (service.kryptering, service.kjede): a mapper and a
+    # Encryption at rest and the hash chain (service.store.encryption, service.store.hashchain): a mapper and a
     # recorder of our own, given their keys once the application exists.
     es_env |= integritet_env(es_env["PERSISTENCE_MODULE"])
     env = {prefix + k: v for k, v in es_env.items()}

@@ -37,7 +37,7 @@ from domain.kommandoer import SAKSBUNDNE, les_kommando
 from domain.tilfelle import del_i_tilfeller
 
 if TYPE_CHECKING:
-    from service.application import SyfoApp
+    from service.store.application import SyfoApp
 
 REFERANSEDATO: Final = date(2026, 11, 1)  # no seeded date lies after this day
 SPENN_DAGER: Final = 730  # case starts spread over the two years before REFERANSEDATO

@@ -16,16 +16,16 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from service.api import kommandoskjema
-from service.api.deps import Tjenester
 from service.api.middleware import Mellomvare
-from service.api.observability import Metrikker
-from service.api.problems import PROBLEM_MEDIA, installer
 from service.api.routers import health, hendelser, levering, meg, saker
+from service.observability import Metrikker
+from service.usecases.problems import PROBLEM_MEDIA, installer
+from service.usecases.services import Tjenester
 from service.web import router as web_router  # issue 6: the web pages (service.web)
 
 if TYPE_CHECKING:
-    from service.bakgrunn import Bakgrunn
-    from service.kjerne import Kjerne
+    from service.background import Bakgrunn
+    from service.bootstrap import Kjerne
     from service.settings import Settings
 
 BESKRIVELSE = """\
@@ -102,10 +102,10 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 
 def fra_miljo() -> FastAPI:
-    """``uvicorn service.api.app:fra_miljo --factory``: settings from ``SYFO_*``, projections in-process."""
-    from service.api.observability import konfigurer_logging
-    from service.bakgrunn import Bakgrunn
-    from service.kjerne import bygg_kjerne
+    """``uvicorn service.http:fra_miljo --factory``: settings from ``SYFO_*``, projections in-process."""
+    from service.background import Bakgrunn
+    from service.bootstrap import bygg_kjerne
+    from service.observability import konfigurer_logging
     from service.settings import Settings
 
     konfigurer_logging()

@@ -16,8 +16,8 @@ from typing import Any
 
 import jwt
 
-from service.api.problems import ApiFeil
-from service.tilgang import Rolle
+from domain.tilgang import Rolle
+from service.usecases.problems import ApiFeil
 
 ALGORITME = "HS256"
 UTSTEDER = "syfo-tidslinje"

@@ -1,4 +1,4 @@
-"""Screenshots of every page at desktop (1280×800) and phone (390×844) width: ``python -m service.web.skjermbilder``.
+"""Screenshots of every page at desktop and phone width (``python -m service.devtools.screenshots``).
 
 Starts ``syfo serve --demo`` as a real uvicorn process on a free loopback port with SQLite in a
 temporary directory (50 seeded cases and the demo cases dated around today), drives Debian's
@@ -110,7 +110,7 @@ def api(t: Tjener, sti: str, sub: str, rolle: str) -> Any:
     """A GET on the server's own API with a token for (sub, rolle)."""
     import json
 
-    from service.api.auth import lag_token
+    from service.usecases.auth import lag_token
 
     foresporsel = urllib.request.Request(
         t.url + sti, headers={"Authorization": "Bearer " + lag_token(t.jwt_key, sub, rolle)}
@@ -130,7 +130,7 @@ def ta_bilder(t: Tjener, ut: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     from domain.kalender import OSLO
-    from service.web import demodata
+    from service.devtools import demodata
 
     sent, lang = sak_for(t, demodata.ANSATTE[3].fnr), sak_for(t, demodata.ANSATTE[5].fnr)
     forfalt = sak_for(t, demodata.ANSATTE[0].fnr)

@@ -23,15 +23,15 @@ from domain.identer import gyldig_fnr
 from domain.kommandoer import SAKSBUNDNE, SKJEMA, Kommando, les_instant, les_kommando
 from domain.referanse import Referanse
 from domain.sykefravaer import ID_KOMMANDOER, Sykefravaer
+from domain.tilgang import Bruker
 from domain.virksomhet import Virksomhet
 from projections import lister
-from service import revisjon
-from service.api.deps import Tjenester
-from service.api.history import posisjoner
-from service.api.observability import logger
-from service.application import Kvittering
-from service.lagersql import Lager, Markor
-from service.tilgang import Bruker
+from service.compliance import audit as revisjon
+from service.observability import logger
+from service.store.application import Kvittering
+from service.store.sql import Lager, Markor
+from service.usecases.history import posisjoner
+from service.usecases.services import Tjenester
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from scheduler.kanal import Kanal, Leveringsresultat, Melding, Utfall
-from service.kanaler.epost import EpostKanal
-from service.kanaler.webhook import WebhookKanal
+from service.delivery.email import EpostKanal
+from service.delivery.webhook import WebhookKanal
 from service.settings import Settings
 
 

@@ -24,10 +24,10 @@ from sqlalchemy import func, select
 
 from domain.oppbevaring import GRUNN_OPPBEVARINGSTID, legg_til_ar
 from projections.tabeller import saker, tidslinje
-from service.sletting import slett_person
+from service.compliance.erasure import slett_person
 
 if TYPE_CHECKING:
-    from service.kjerne import Kjerne
+    from service.bootstrap import Kjerne
     from service.settings import Settings
 
 log = structlog.get_logger(__name__)

@@ -3,9 +3,9 @@
 Whoever can write the database can delete the newest events together with their chain rows; what is
 left is a shorter chain that still verifies, because nothing inside the database remembers the tail.
 So ``syfo verify`` (after a clean check) and a daily job of the background process
-(``service.bakgrunn``) append the chain head's position and global hash to a file outside the
+(``service.background``) append the chain head's position and global hash to a file outside the
 database, and ``verify`` checks every anchored position: the chain row must still be there with the
-same hash (``service.integritet``). Keep the file where the database's writers cannot rewrite it
+same hash (``service.compliance.verify``). Keep the file where the database's writers cannot rewrite it
 (another host, a write-once store, a log shipper); the service only ever appends to it.
 
 One JSON object per line: ``{"at": instant, "position": n, "head": hex}``. A line that does not

@@ -13,22 +13,22 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.kalender import oslo_dato
+from domain.tilgang import Bruker, Rolle
 from domain.validering import i_tidsrom
 from projections import lister
 from projections.oppdaterer import PosisjonKonflikt
-from service.api.auth import begrunnelse, les_token
-from service.api.observability import Metrikker
-from service.api.problems import ApiFeil
-from service.revisjon import aktor_id
-from service.tilgang import Bruker, Rolle
+from service.compliance.audit import aktor_id
+from service.observability import Metrikker
+from service.usecases.auth import begrunnelse, les_token
+from service.usecases.problems import ApiFeil
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from service.application import SyfoApp
-    from service.bakgrunn import Bakgrunn
-    from service.kjerne import Kjerne
+    from service.background import Bakgrunn
+    from service.bootstrap import Kjerne
     from service.settings import Settings
+    from service.store.application import SyfoApp
 
 VENT_STEG_S = 0.01
 DATO_MONSTER = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"

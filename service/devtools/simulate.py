@@ -23,7 +23,7 @@ from projections.sporringer import paminnelser_pa, saker_pa
 from scheduler.kanal import Leveringsresultat, Melding, Utfall
 from scheduler.takt import EN_MIKRO, Takt
 from scheduler.utsender import Utsender
-from service.kjerne import Kjerne, kjerne_pa_fil
+from service.bootstrap import Kjerne, kjerne_pa_fil
 
 
 class ScenarioFeil(Exception):

@@ -18,10 +18,10 @@ from domain.innstillinger import Innstillinger
 from domain.paminnelser import Beslutning
 from projections import sporringer
 from projections.oppdaterer import Oppdaterer
-from service.application import SyfoApp
-from service.migrering import oppgrader
 from service.settings import Settings
-from service.wiring import _sqlite_engine, lag_app, lesemodell_engine
+from service.store.application import SyfoApp
+from service.store.database import _sqlite_engine, lag_app, lesemodell_engine
+from service.store.migrations import oppgrader
 
 
 @dataclass
@@ -51,7 +51,7 @@ def bygg_kjerne(settings: Settings) -> Kjerne:
     """
     engine = lesemodell_engine(settings)
     oppgrader(engine)  # under its own advisory lock on PostgreSQL
-    app = lag_app(settings)  # likewise (service.wiring)
+    app = lag_app(settings)  # likewise (service.store.database)
     return Kjerne(app, engine, Oppdaterer(app, engine))
 
 

@@ -1,11 +1,11 @@
 """A few demo cases dated around today, for the pages' demo (``syfo serve --demo``), tests and screenshots.
 
-``service.seed`` dates its synthetic cases up to a fixed reference day, so on a later day they are
+``service.devtools.seed`` dates its synthetic cases up to a fixed reference day, so on a later day they are
 closed and a leader can no longer act on them (VAL-8, TF-7). These cases are dated relative to
 ``idag`` instead, so the leader's list always has deadlines overdue, due soon and met, and one case
 has a sick note that arrived late and moved its deadlines (the auditor's "as known at" view, T-7).
 
-Identity numbers are synthetic (Skatteetaten month + 80, VAL-3), as in ``service.seed``. A person
+Identity numbers are synthetic (Skatteetaten month + 80, VAL-3), as in ``service.devtools.seed``. A person
 already stored is left out, so loading the demo twice adds nothing twice.
 """
 
@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 from domain.kalender import OSLO
 from domain.kommandoer import les_kommando
-from service.seed import syntetisk_fnr, syntetisk_orgnr
+from service.devtools.seed import syntetisk_fnr, syntetisk_orgnr
 
 if TYPE_CHECKING:
-    from service.application import SyfoApp
+    from service.store.application import SyfoApp
 
 LEDER: Final = "leder-demo"  # the leader of most demo cases, at two virksomheter
 ANNEN_LEDER: Final = "leder-demo-2"
@@ -166,7 +166,7 @@ def _lang_sak(h: _Historie) -> None:
 
 def legg_inn(app: SyfoApp, idag: date) -> int:
     """Send the demo commands through ``app``; returns how many were stored. A person already stored
-    is left out, as ``service.seed`` does; a repeated virksomhet command stores nothing (VAL-4)."""
+    is left out, as ``service.devtools.seed`` does; a repeated virksomhet command stores nothing (VAL-4)."""
     antall = 0
     for fnr, liste in demohistorier(idag):
         if fnr is not None and app.person_for_fnr(fnr) in app.repository:

@@ -1,4 +1,4 @@
-"""`syfo verify`: re-compute the hash chain (``service.kjede``) and report the first broken link.
+"""`syfo verify`: re-compute the hash chain (``service.store.hashchain``) and report the first broken link.
 
 For the auditor (ACC-7, AUD-2): ``verifiser(app, engine)`` checks the whole store,
 ``verifiser(app, engine, case_id=...)`` the stream that holds one case (also an erased one). Three
@@ -15,7 +15,7 @@ passes, each streaming in a fixed order with constant memory:
 Each check compares a link with its stored neighbour, so one broken link is reported once and
 does not make every later link fail. A deleted tail (the last events together with their chain
 rows) is not detectable from inside the database, so the head is anchored outside it
-(``service.anchor``): with ``anker``, every anchored position must still hold its anchored hash.
+(``service.compliance.anchor``): with ``anker``, every anchored position must still hold its anchored hash.
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ from uuid import UUID
 
 from sqlalchemy import Connection, Engine, text
 
-from service import anchor
-from service.kjede import NULLHASH, global_hash, kjedenokkel, som_uuid, strom_hash
-from service.sletting import person_for_sak
+from service.compliance import anchor
+from service.compliance.erasure import person_for_sak
+from service.store.hashchain import NULLHASH, global_hash, kjedenokkel, som_uuid, strom_hash
 
 if TYPE_CHECKING:
-    from service.application import SyfoApp
+    from service.store.application import SyfoApp
 
 MAKS_BRUDD = 100  # a report lists at most this many broken links
 BATCH = 2000
@@ -121,7 +121,7 @@ def verifiser(
 ) -> Rapport:
     """Verify the whole store, or one person's stream (``person_id``, or the stream of ``case_id``).
 
-    With ``anker`` (the anchor file, ``service.anchor``) the whole store's check also holds the chain
+    With ``anker`` (the anchor file, ``service.compliance.anchor``) the whole store's check also holds the chain
     against every anchored head: a position that is gone or holds another hash is a broken link."""
     if case_id is not None and person_id is None:
         person_id = person_for_sak(app, engine, case_id)

@@ -1,19 +1,19 @@
 """Erasure of a person (GDPR art. 17) and legal holds on cases, for `syfo erase`, `syfo legal-hold`,
-the retention job (``service.oppbevaring``) and the API's SYSTEM endpoints.
+the retention job (``service.compliance.retention``) and the API's SYSTEM endpoints.
 
 An erasure, in this order:
 
 1. records ``PersonopplysningerSlettet`` in the person's stream (the domain refuses while a case is
    under a legal hold). The event names the erased cases and holds no personal data, so it is
    stored under the service's key and stays readable (AUD-2: the fact of the erasure is kept);
-2. destroys the person's data keys (``service.kryptering``) in the same transaction, under the
-   store's write lock (``service.kjede``): every earlier payload of the stream becomes unreadable and
+2. destroys the person's data keys (``service.store.encryption``) in the same transaction, under the
+   store's write lock (``service.store.hashchain``): every earlier payload of the stream becomes unreadable and
    reads back as a placeholder, and no write can come between the two. The hash chain still
    verifies: it covers the stored ciphertext;
 3. brings the read models up to date: the stream now yields no case, milestone or reminder rows and
    a timeline of placeholders, so every row with the person's data is gone and no pending reminder
    is left to send (the dispatcher reads the reminders table); the person's web sessions end;
-4. leaves no old copy in the database's files (``service.lagersql.rydd_etter_sletting``): SQLite
+4. leaves no old copy in the database's files (``service.store.sql.rydd_etter_sletting``): SQLite
    overwrites deleted rows (``secure_delete``) and its write-ahead log is checkpointed and truncated;
    PostgreSQL's tables are vacuumed.
 
@@ -46,15 +46,15 @@ from domain.oppbevaring import GRUNN_ANMODNING, GRUNNER, REGEL_BEVARING, Bevarin
 from domain.sykefravaer import Sykefravaer
 from projections.karantene import er_infrastruktur, kjente_saker
 from projections.tabeller import PROJEKSJONER, datanokler, saker, web_sessions
-from service.kryptering import Nokkellager, PersonMapper, nokkel_id
-from service.lagersql import rydd_etter_sletting
-from service.sessions import end_sessions_of_person
+from service.store.encryption import Nokkellager, PersonMapper, nokkel_id
+from service.store.sessions import end_sessions_of_person
+from service.store.sql import rydd_etter_sletting
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from service.application import SyfoApp
-    from service.kjerne import Kjerne
+    from service.bootstrap import Kjerne
+    from service.store.application import SyfoApp
 
 log = structlog.get_logger(__name__)
 MAKS_FORSOK = 10
@@ -138,7 +138,7 @@ def slett_person(
     if not registrert:
         makulert = lager.makuler(person_id, naa)  # an erasure recorded before: make sure its keys are gone
     kjerne.oppdaterer.fang_opp()
-    end_sessions_of_person(kjerne.engine, str(person_id))  # their web sessions hold the fnr (service.sessions)
+    end_sessions_of_person(kjerne.engine, str(person_id))  # their web sessions hold the fnr (service.store.sessions)
     rydd_etter_sletting(kjerne.engine, SLETTEDE_TABELLER)  # RET-3: no old copy left in the files
     ukrypterte = sum(1 for e in app.recorder.select_events(person_id) if nokkel_id(e.state) is None)
     log.info(
@@ -195,7 +195,7 @@ BEVARINGSTOPICS = (Sykefravaer.BevaringspaleggSatt.TOPIC, Sykefravaer.Bevaringsp
 def nokkellager(app: SyfoApp) -> Nokkellager:
     mapper = app.mapper
     if not isinstance(mapper, PersonMapper) or mapper.nokler is None:
-        raise TypeError("the application has no key store: build it with service.wiring.lag_app")
+        raise TypeError("the application has no key store: build it with service.store.database.lag_app")
     return mapper.nokler
 
 

@@ -12,8 +12,8 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from service.api.problems import ApiFeil
-from service.tilgang import Tilgang, vis_milepeler
+from domain.tilgang import Tilgang, vis_milepeler
+from service.usecases.problems import ApiFeil
 
 # Commands without orgnr name their case through the id of an earlier command (VAL-5).
 REFERERENDE = {

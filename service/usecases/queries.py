@@ -1,4 +1,4 @@
-"""Reads of case data: gather the facts, ask ``service.tilgang``, log the read (AUD-1), shape the answer.
+"""Reads of case data: gather the facts, ask ``domain.tilgang``, log the read (AUD-1), shape the answer.
 
 Every case read goes through ``apne_sak``: a case that does not exist and a case the caller may not
 see give the same 404 (ACC-1), and the audit record is written in the same transaction as the
@@ -17,27 +17,7 @@ from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import Connection
 
 from domain.kalender import OSLO
-from projections import lister
-from projections.sporringer import paminnelser_pa
-from service import revisjon
-from service.api.deps import Tjenester
-from service.api.history import historikk, pseudonymiser
-from service.api.problems import ApiFeil
-from service.api.visning import REFERERENDE as REFERERENDE  # used by service.web
-from service.api.visning import (
-    aware,
-    id_cursor,
-    innboks_cursor,
-    kod,
-    lesninger,
-    paminnelse,
-    sak_cursor,
-    sak_fra_rad,
-    sakens_hendelser,
-    sakslinje,
-    vis_sak,
-)
-from service.tilgang import (
+from domain.tilgang import (
     HISTORIKKLESERE,
     SAKSLESERE,
     TIDSLINJELESERE,
@@ -56,6 +36,26 @@ from service.tilgang import (
     vis_milepeler,
     vis_paminnelse,
     vurder_sak,
+)
+from projections import lister
+from projections.sporringer import paminnelser_pa
+from service.compliance import audit as revisjon
+from service.usecases.history import historikk, pseudonymiser
+from service.usecases.problems import ApiFeil
+from service.usecases.services import Tjenester
+from service.usecases.views import REFERERENDE as REFERERENDE  # used by service.web
+from service.usecases.views import (
+    aware,
+    id_cursor,
+    innboks_cursor,
+    kod,
+    lesninger,
+    paminnelse,
+    sak_cursor,
+    sak_fra_rad,
+    sakens_hendelser,
+    sakslinje,
+    vis_sak,
 )
 
 IKKE_FUNNET = "no such case, or no access to it"

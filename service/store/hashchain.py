@@ -18,7 +18,7 @@ k is derived from ``Settings.master_nokkel``, so whoever can write the database 
 settings cannot re-hash a forged event. The hashes cover the stored (encrypted) bytes, so a chain
 still verifies after a key is destroyed. Events found after the chain's head that the chain does
 not cover (written before the chain existed, or with ``Settings.hashkjede`` off) are chained
-first, in notification order, by the next write. ``service.integritet`` checks the chain.
+first, in notification order, by the next write. ``service.compliance.verify`` checks the chain.
 """
 
 from __future__ import annotations
@@ -43,14 +43,14 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 
 from domain.sykefravaer import Sykefravaer
 from projections.tabeller import datanokler, kjede, metadata
-from service.kryptering import Hovednokkel, Nokkellager, NokkelSlettetFeil, PersonMapper, nokkel_id
-from service.lagersql import Lager, Markor
+from service.store.encryption import Hovednokkel, Nokkellager, NokkelSlettetFeil, PersonMapper, nokkel_id
+from service.store.sql import Lager, Markor
 
 if TYPE_CHECKING:
     from psycopg import Cursor
     from psycopg.rows import DictRow
 
-    from service.application import SyfoApp
+    from service.store.application import SyfoApp
 
 NULLHASH = bytes(32)
 # ``Application.save(..., in_transaction=hook)`` passes its keyword arguments down to ``insert_events``:
@@ -392,8 +392,8 @@ def koble(app: SyfoApp, master_nokkel: bytes, *, krypter: bool = True, kjede_pa:
 
 
 def kjedenokkel(app: SyfoApp) -> bytes:
-    """The chain's HMAC key of a wired application (for ``service.integritet``)."""
+    """The chain's HMAC key of a wired application (for ``service.compliance.verify``)."""
     vakt = getattr(app.recorder, "vakt", None)
     if not isinstance(vakt, Lagringsvakt):
-        raise TypeError("the application has no hash chain: build it with service.wiring.lag_app")
+        raise TypeError("the application has no hash chain: build it with service.store.database.lag_app")
     return vakt.kjedenokkel

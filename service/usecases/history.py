@@ -17,8 +17,8 @@ from sqlalchemy import Connection, text
 
 from domain.identer import gyldig_fnr
 from domain.sykefravaer import Sykefravaer
-from service import revisjon
-from service.application import SyfoApp
+from service.compliance import audit as revisjon
+from service.store.application import SyfoApp
 
 TABELLNAVN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 ELLEVE_SIFFER = re.compile(r"(?<!\d)\d{11}(?!\d)")

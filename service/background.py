@@ -18,8 +18,8 @@ from projections.oppdaterer import Kjoring
 from scheduler.takt import Takt
 from scheduler.utsender import Kanalvalg, Utsender
 from scheduler.vekkeklokke import Vekkeklokke
-from service.anchor import anchor_head
-from service.kjerne import Kjerne
+from service.bootstrap import Kjerne
+from service.compliance.anchor import anchor_head
 from service.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -49,7 +49,9 @@ class Bakgrunn:
     intervall: float = 0.5
     takt: Takt | None = None  # None: projections only
     sikkerhet: timedelta = timedelta(seconds=30)
-    kjedeanker: Path | None = None  # the anchor file (service.anchor): the head is appended at start, then daily
+    kjedeanker: Path | None = (
+        None  # the anchor file (service.compliance.anchor): the head is appended at start, then daily
+    )
     kjedeanker_intervall: timedelta = timedelta(days=1)
     ankret: threading.Event = field(default_factory=threading.Event)  # set after each anchor written
     _kjoring: Kjoring | None = None
@@ -77,7 +79,7 @@ class Bakgrunn:
             self._ankerplan.start()
 
     def ankre(self) -> None:
-        """The daily job: append the chain's head to the anchor file (AUD-2; ``service.anchor``)."""
+        """The daily job: append the chain's head to the anchor file (AUD-2; ``service.compliance.anchor``)."""
         assert self.kjedeanker is not None
         try:
             a = anchor_head(self.kjerne.engine, self.kjedeanker)

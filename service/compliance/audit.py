@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from domain.identer import gyldig_fnr
+from domain.tilgang import Bruker, Rolle
 from projections.tabeller import kommandologg, revisjonslogg
-from service.lagersql import Lager, Markor
-from service.tilgang import Bruker, Rolle
+from service.store.sql import Lager, Markor
 
 PSEUDONYM_PREFIKS = "pseud:"
 
@@ -142,7 +142,7 @@ def registrer_kommando(conn: Connection, tidspunkt: datetime, i: Innsending) -> 
 
 def registrer_lagret(m: Markor, lager: Lager, tidspunkt: datetime, i: Innsending) -> None:
     """The row of an accepted command, on the event store's cursor inside the transaction that stores
-    its events (``service.kjede.IN_TRANSACTION``): the command, its events and its row commit together."""
+    its events (``service.store.hashchain.IN_TRANSACTION``): the command, its events and its row commit together."""
     rad = i.rad(tidspunkt)
     if not lager.postgres:  # as SQLAlchemy stores a DateTime in SQLite: UTC text without offset
         rad["tidspunkt"] = rad["tidspunkt"].strftime("%Y-%m-%d %H:%M:%S.%f")

@@ -13,10 +13,10 @@ be moved to another event. A ``state`` without ``MAGI`` is plain JSON (written b
 was turned on, or with ``Settings.kryptering`` off) and is read as such.
 
 Data keys live in ``datanokler`` (same database), wrapped with a key derived from
-``Settings.master_nokkel``. Erasure (``service.sletting``) sets the wrapped key to NULL; the
+``Settings.master_nokkel``. Erasure (``service.compliance.erasure``) sets the wrapped key to NULL; the
 person's events then read back as placeholders (``domain.sykefravaer.makulert_hendelse``), never
 as an error. The keys are destroyed in the very transaction that stores the erasure event, under the
-store's write lock (``service.kjede``), so no event can slip in between. Unwrapped keys are cached per
+store's write lock (``service.store.hashchain``), so no event can slip in between. Unwrapped keys are cached per
 process for ``NOKKEL_TTL_S``; a write that used a key destroyed meanwhile by another process is
 refused in its own transaction (``NokkelSlettetFeil``, an ``IntegrityError``, so the application's
 retry loop reloads the stream, now erased, and writes under a fresh key). A new key is stored in the
@@ -46,7 +46,7 @@ from domain.sykefravaer import Sykefravaer, makulert_hendelse
 if TYPE_CHECKING:
     from eventsourcing.domain import DomainEventProtocol
 
-    from service.lagersql import Lager, Markor
+    from service.store.sql import Lager, Markor
 
 MAGI = b"\x00SK1"
 HODE = len(MAGI) + 16
@@ -248,7 +248,7 @@ def _aad(lagret: StoredEvent) -> bytes:
 
 
 class PersonMapper(Mapper[UUID]):
-    """eventsourcing's ``Mapper`` with per-person AES-GCM (``MAPPER_TOPIC``). ``service.kjede.koble``
+    """eventsourcing's ``Mapper`` with per-person AES-GCM (``MAPPER_TOPIC``). ``service.store.hashchain.koble``
     gives it its key store after the application is built."""
 
     nokler: Nokkellager | None = None
@@ -256,7 +256,9 @@ class PersonMapper(Mapper[UUID]):
 
     def _lager(self) -> Nokkellager:
         if self.nokler is None:
-            raise RuntimeError("PersonMapper has no key store: build the application with service.wiring.lag_app")
+            raise RuntimeError(
+                "PersonMapper has no key store: build the application with service.store.database.lag_app"
+            )
         return self.nokler
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
