@@ -113,11 +113,11 @@ def _forbered(url: str, cases: int) -> tuple[str, str, int]:
     from sqlalchemy import func, select
 
     from projections.tabeller import saker, tidslinje
-    from service.bootstrap import bygg_kjerne
+    from service.bootstrap import build_core
     from service.devtools.seed import seed
     from service.settings import Settings
 
-    kjerne = bygg_kjerne(Settings(database_url=url))
+    kjerne = build_core(Settings(database_url=url))
     try:
         seed(kjerne.app, cases, 17)
         kjerne.oppdaterer.fang_opp()

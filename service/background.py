@@ -10,42 +10,30 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from domain.kalender import oslo_dato
 from projections.oppdaterer import Kjoring
-from scheduler.takt import Takt
-from scheduler.utsender import Kanalvalg, Utsender
 from scheduler.vekkeklokke import Vekkeklokke
-from service.bootstrap import Kjerne
 from service.compliance.anchor import anchor_head
-from service.settings import Settings
+
+if TYPE_CHECKING:
+    from scheduler.takt import Takt
+    from service.bootstrap import Core
 
 log = structlog.get_logger(__name__)
 
-
-def lag_utsender(kjerne: Kjerne, settings: Settings, kanaler: Kanalvalg) -> Utsender:
-    return Utsender(
-        kjerne.app,
-        kjerne.engine,
-        kanaler,
-        lenke=settings.lenke,
-        maks_forsok=settings.levering_maks_forsok,
-        lease=timedelta(seconds=settings.levering_lease_s),
-        basis=timedelta(seconds=settings.levering_basis_s),
-        tak=timedelta(seconds=settings.levering_tak_s),
-    )
-
-
-def lag_takt(kjerne: Kjerne, utsender: Utsender, maks_innhenting: timedelta | None = timedelta(days=14)) -> Takt:
-    kal = kjerne.app.innstillinger.kalender
-    return Takt(kjerne, kjerne.engine, utsender, kjerne.oppdaterer.fang_opp, kal, maks_innhenting=maks_innhenting)
+RETENTION_JOB = "oppbevaring"
 
 
 @dataclass
-class Bakgrunn:
-    kjerne: Kjerne
+class Background:
+    """Built by ``service.bootstrap.build_background``; ``start`` and ``stopp`` bracket the process."""
+
+    kjerne: Core
     intervall: float = 0.5
     takt: Takt | None = None  # None: projections only
     sikkerhet: timedelta = timedelta(seconds=30)
@@ -54,6 +42,8 @@ class Bakgrunn:
     )
     kjedeanker_intervall: timedelta = timedelta(days=1)
     ankret: threading.Event = field(default_factory=threading.Event)  # set after each anchor written
+    oppbevaring_ar: int | None = None  # the retention period (RET-1): a daily run erases what is past it
+    oppbevart: threading.Event = field(default_factory=threading.Event)  # set after each retention run
     _kjoring: Kjoring | None = None
     _ankerplan: BackgroundScheduler | None = None
     _vekkeklokke: Vekkeklokke | None = None
@@ -65,10 +55,16 @@ class Bakgrunn:
         if self.takt is not None:
             self._vekkeklokke = Vekkeklokke(self.takt.tikk, sikkerhet=self.sikkerhet)
             self._vekkeklokke.start()
-        if self.kjedeanker is not None:
-            self._ankerplan = BackgroundScheduler(
-                timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+        if self.kjedeanker is None and self.oppbevaring_ar is None:
+            return
+        self._ankerplan = BackgroundScheduler(
+            timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+        )
+        if self.oppbevaring_ar is not None:
+            self._ankerplan.add_job(
+                self.oppbevar, "interval", days=1, next_run_time=datetime.now(UTC), id=RETENTION_JOB
             )
+        if self.kjedeanker is not None:
             self._ankerplan.add_job(
                 self.ankre,
                 "interval",
@@ -76,7 +72,24 @@ class Bakgrunn:
                 next_run_time=datetime.now(UTC),
                 id="kjedeanker",
             )
-            self._ankerplan.start()
+        self._ankerplan.start()
+
+    def planned_jobs(self) -> list[str]:
+        """The ids of the daily jobs this process has scheduled (for health and tests)."""
+        return [j.id for j in self._ankerplan.get_jobs()] if self._ankerplan is not None else []
+
+    def oppbevar(self) -> None:
+        """The daily retention run (RET-1; ``service.compliance.retention``) as of today in Oslo."""
+        from service.compliance.retention import kjor_oppbevaring
+
+        assert self.oppbevaring_ar is not None
+        try:
+            r = kjor_oppbevaring(self.kjerne, oslo_dato(datetime.now(UTC)), ar=self.oppbevaring_ar)
+        except Exception:  # the next run tries again; the service goes on
+            log.exception("retention_failed")
+            return
+        log.info("retention_ran", **r.som_dict())
+        self.oppbevart.set()
 
     def ankre(self) -> None:
         """The daily job: append the chain's head to the anchor file (AUD-2; ``service.compliance.anchor``)."""

@@ -1,4 +1,4 @@
-"""The FastAPI application around a ``Kjerne``: ``lag_api`` for tests and ``syfo serve``, ``fra_miljo`` for uvicorn.
+"""The FastAPI application around a ``Core``: ``lag_api`` for tests and ``syfo serve``, ``fra_miljo`` for uvicorn.
 
 The factory takes the core, the background runner (None: reads catch the projections up themselves
 when asked for a position) and the clock, so a test runs the real app on its own SQLite file or
@@ -24,8 +24,8 @@ from service.usecases.services import Tjenester
 from service.web import router as web_router  # issue 6: the web pages (service.web)
 
 if TYPE_CHECKING:
-    from service.background import Bakgrunn
-    from service.bootstrap import Kjerne
+    from service.background import Background
+    from service.bootstrap import Core
     from service.settings import Settings
 
 BESKRIVELSE = """\
@@ -46,8 +46,8 @@ def _utc_na() -> datetime:
 
 
 def lag_api(
-    kjerne: Kjerne,
-    bakgrunn: Bakgrunn | None = None,
+    kjerne: Core,
+    bakgrunn: Background | None = None,
     klokke: Callable[[], datetime] = _utc_na,
     settings: Settings | None = None,
     lifespan: Callable[[FastAPI], Any] | None = None,
@@ -103,8 +103,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 def fra_miljo() -> FastAPI:
     """``uvicorn service.http:fra_miljo --factory``: settings from ``SYFO_*``, projections in-process."""
-    from service.background import Bakgrunn
-    from service.bootstrap import bygg_kjerne
+    from service.bootstrap import build_background, build_core
     from service.observability import konfigurer_logging
     from service.settings import Settings
 
@@ -113,8 +112,8 @@ def fra_miljo() -> FastAPI:
     svake = settings.weak_secrets()
     if svake and not settings.allow_dev_secrets:  # as `syfo serve` (service.cli.require_real_secrets)
         raise SystemExit(f"refusing to start: {', '.join(svake)} unset or a development default")
-    kjerne = bygg_kjerne(settings)
-    bakgrunn = Bakgrunn(kjerne)
+    kjerne = build_core(settings)
+    bakgrunn = build_background(kjerne, kanaler=None)
 
     @asynccontextmanager
     async def livslop(_app: FastAPI) -> AsyncIterator[None]:

@@ -11,8 +11,8 @@ import secrets
 from pathlib import Path
 from typing import Self
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from domain.innstillinger import Innstillinger
 
@@ -126,8 +126,18 @@ class Settings(BaseSettings):
     # The hash chain's head anchored outside the database (service.compliance.anchor): `syfo verify` and a daily
     # job append to this file, and `verify` fails when an anchored position is gone or differs. Unset:
     # ``<data_dir>/kjedeanker.jsonl``. Keep it where the database's writers cannot rewrite it.
-    kjedeanker_fil: Path | None = None
-    kjedeanker_intervall_s: float = Field(default=86400.0, gt=0)
+    # (The old names SYFO_KJEDEANKER_FIL and SYFO_KJEDEANKER_INTERVALL_S are still read.)
+    chain_anchor_file: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("chain_anchor_file", "SYFO_CHAIN_ANCHOR_FILE", "SYFO_KJEDEANKER_FIL"),
+    )
+    chain_anchor_interval_s: float = Field(
+        default=86400.0,
+        gt=0,
+        validation_alias=AliasChoices(
+            "chain_anchor_interval_s", "SYFO_CHAIN_ANCHOR_INTERVAL_S", "SYFO_KJEDEANKER_INTERVALL_S"
+        ),
+    )
 
     @model_validator(mode="after")
     def _levetid(self) -> Self:
@@ -149,5 +159,21 @@ class Settings(BaseSettings):
         ]
 
     @property
-    def kjedeanker(self) -> Path:
-        return self.kjedeanker_fil or self.data_dir / "kjedeanker.jsonl"
+    def chain_anchor(self) -> Path:
+        return self.chain_anchor_file or self.data_dir / "kjedeanker.jsonl"
+
+
+class LocalSettings(Settings):
+    """Settings from arguments only, no ``SYFO_*`` variable read (``syfo simulate``'s temporary store)."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        del settings_cls, env_settings, dotenv_settings, file_secret_settings  # only the arguments count
+        return (init_settings,)

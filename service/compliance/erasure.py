@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 import structlog
@@ -53,7 +53,7 @@ from service.store.sql import rydd_etter_sletting
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from service.bootstrap import Kjerne
+    from service.bootstrap import Core
     from service.store.application import SyfoApp
 
 log = structlog.get_logger(__name__)
@@ -92,13 +92,13 @@ class Sletting:
         }
 
 
-def slett_fnr(kjerne: Kjerne, fnr: str, *, grunn: str = GRUNN_ANMODNING, naa: datetime | None = None) -> Sletting:
+def slett_fnr(kjerne: Core, fnr: str, *, grunn: str = GRUNN_ANMODNING, naa: datetime | None = None) -> Sletting:
     """Erase the person with this fødselsnummer (`syfo erase --fnr`, the API's SYSTEM endpoint)."""
     return slett_person(kjerne, kjerne.app.person_for_fnr(fnr), grunn=grunn, naa=naa)
 
 
 def slett_person(
-    kjerne: Kjerne, person_id: UUID, *, grunn: str = GRUNN_ANMODNING, naa: datetime | None = None
+    kjerne: Core, person_id: UUID, *, grunn: str = GRUNN_ANMODNING, naa: datetime | None = None
 ) -> Sletting:
     """Erase one person stream; see the module docstring. Raises ``BevaringspaleggError`` (a
     ``KonfliktFeil``, HTTP 409) under a legal hold and ``PersonNotFoundError`` for an unknown stream."""
@@ -153,7 +153,7 @@ def slett_person(
 
 
 def _sletting_uten_beregning(
-    kjerne: Kjerne, person_id: UUID, grunn: str, naa: datetime
+    kjerne: Core, person_id: UUID, grunn: str, naa: datetime
 ) -> Sykefravaer.PersonopplysningerSlettet | None:
     """The erasure event of a stream that cannot be loaded or computed (quarantined), made from the
     stored rows alone: erasure never needs the timeline. Legal holds are read from their own events
@@ -193,10 +193,9 @@ BEVARINGSTOPICS = (Sykefravaer.BevaringspaleggSatt.TOPIC, Sykefravaer.Bevaringsp
 
 
 def nokkellager(app: SyfoApp) -> Nokkellager:
-    mapper = app.mapper
-    if not isinstance(mapper, PersonMapper) or mapper.nokler is None:
-        raise TypeError("the application has no key store: build it with service.store.database.lag_app")
-    return mapper.nokler
+    nokler = cast("PersonMapper", app.mapper).nokler  # wired by service.bootstrap
+    assert nokler is not None
+    return nokler
 
 
 def _person(app: SyfoApp, person_id: UUID) -> Sykefravaer:
@@ -229,7 +228,7 @@ def person_for_sak(app: SyfoApp, engine: Engine, case_id: str) -> UUID:
         start = batch[-1].id + 1
 
 
-def sett_bevaringspalegg(kjerne: Kjerne, case_id: str, *, pa: bool, naa: datetime | None = None) -> bool:
+def sett_bevaringspalegg(kjerne: Core, case_id: str, *, pa: bool, naa: datetime | None = None) -> bool:
     """Put a case under a legal hold (``pa``) or lift it; recorded as an event. False when nothing changed."""
     app = kjerne.app
     person_id = person_for_sak(app, kjerne.engine, case_id)

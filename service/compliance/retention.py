@@ -27,8 +27,7 @@ from projections.tabeller import saker, tidslinje
 from service.compliance.erasure import slett_person
 
 if TYPE_CHECKING:
-    from service.bootstrap import Kjerne
-    from service.settings import Settings
+    from service.bootstrap import Core
 
 log = structlog.get_logger(__name__)
 # Timeline rows that hold no personal data: a person with only these has nothing left to keep.
@@ -61,13 +60,8 @@ class Oppbevaringsrapport:
         }
 
 
-def oppbevaringsjobb(kjerne: Kjerne, settings: Settings, idag: date) -> Oppbevaringsrapport:
-    """The daily job: erase what is past retention on ``idag`` (an Oslo date)."""
-    return kjor_oppbevaring(kjerne, idag, ar=settings.oppbevaring_saksdata_ar)
-
-
 def kjor_oppbevaring(
-    kjerne: Kjerne, idag: date, *, ar: int, torrkjoring: bool = False, naa: datetime | None = None
+    kjerne: Core, idag: date, *, ar: int, torrkjoring: bool = False, naa: datetime | None = None
 ) -> Oppbevaringsrapport:
     """One retention run as of ``idag``; ``naa`` is the instant recorded on the erasure events."""
     naa = naa or datetime.now(UTC)
@@ -96,7 +90,7 @@ def kjor_oppbevaring(
     return rapport
 
 
-def _kandidater(kjerne: Kjerne, idag: date, ar: int) -> list[UUID]:
+def _kandidater(kjerne: Core, idag: date, ar: int) -> list[UUID]:
     """People whose latest relevant date in the read models lies before the retention limit (a day of
     slack for the UTC instants of the timeline); the stream decides."""
     grense = legg_til_ar(idag, -ar) + timedelta(days=1)

@@ -8,20 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Self
 
-from scheduler.kanal import Kanal, Leveringsresultat, Melding, Utfall
+from scheduler.kanal import Kanal
 from service.delivery.email import EpostKanal
+from service.delivery.inbox import InnboksKanal
 from service.delivery.webhook import WebhookKanal
 from service.settings import Settings
-
-
-class InnboksKanal:
-    """The in-app inbox (GET the recipient's reminders): nothing to push."""
-
-    navn = "innboks"
-
-    def send(self, melding: Melding, adresse: str) -> Leveringsresultat:  # noqa: ARG002 (Kanal protocol)
-        return Leveringsresultat(Utfall.LEVERT, "innboks")
 
 
 @dataclass
@@ -52,6 +45,12 @@ class Kanaloppsett:
             s = self.settings
             self._epost = EpostKanal(s.smtp_host, s.smtp_port, s.smtp_avsender, starttls=s.smtp_starttls)
         return self._epost
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def close(self) -> None:
         if self._webhook is not None:

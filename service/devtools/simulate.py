@@ -23,7 +23,7 @@ from projections.sporringer import paminnelser_pa, saker_pa
 from scheduler.kanal import Leveringsresultat, Melding, Utfall
 from scheduler.takt import EN_MIKRO, Takt
 from scheduler.utsender import Utsender
-from service.bootstrap import Kjerne, kjerne_pa_fil
+from service.bootstrap import Core, opened, temporary_settings
 
 
 class ScenarioFeil(Exception):
@@ -72,7 +72,7 @@ def simuler(
     until: date | None = None,
     arbeidsmappe: Path | None = None,
     varsle: Callable[[str], None] = lambda _: None,
-    inspiser: Callable[[Kjerne, date], None] | None = None,
+    inspiser: Callable[[Core, date], None] | None = None,
 ) -> Resultat:
     """Run a scenario; ``varsle`` gets one line per refused command (VAL-9).
 
@@ -91,19 +91,19 @@ def simuler(
             raise ScenarioFeil(None, "until", "expected a date YYYY-MM-DD") from None
     if not TIDLIGSTE_AT <= until <= SENESTE_AT:
         raise ScenarioFeil(None, "until", "must lie in 2000-01-01 … 2099-12-31 (VAL-10)")
-    with tempfile.TemporaryDirectory(dir=arbeidsmappe) as mappe:
-        kjerne = kjerne_pa_fil(Path(mappe) / "syfo.db", innstillinger)
-        try:
-            res = kjor_scenario(kjerne, scenario["steps"], innstillinger, until, varsle)
-            if inspiser is not None:
-                inspiser(kjerne, until)
-            return res
-        finally:
-            kjerne.close()
+    # The production builder on a throw-away store: encrypted and hash-chained like ``syfo serve``.
+    with (
+        tempfile.TemporaryDirectory(dir=arbeidsmappe) as mappe,
+        opened(temporary_settings(Path(mappe)), innstillinger) as kjerne,
+    ):
+        res = kjor_scenario(kjerne, scenario["steps"], innstillinger, until, varsle)
+        if inspiser is not None:
+            inspiser(kjerne, until)
+        return res
 
 
 def kjor_scenario(
-    kjerne: Kjerne, steps: list[Any], inn: Innstillinger, until: date, varsle: Callable[[str], None]
+    kjerne: Core, steps: list[Any], inn: Innstillinger, until: date, varsle: Callable[[str], None]
 ) -> Resultat:
     app = kjerne.app
     lest: list[tuple[int, datetime, Kommando | DomainError, str]] = []

@@ -22,7 +22,7 @@ from domain.referanse import Referanse
 from domain.sykefravaer import ID_KOMMANDOER, Sykefravaer, person_strom_id
 from domain.virksomhet import Virksomhet
 from projections.lesemodell import Personstrom
-from service.store.hashchain import IN_TRANSACTION, KjedetPostgresRecorder, KjedetSQLiteRecorder
+from service.store.hashchain import IN_TRANSACTION
 from service.store.sql import Lager, Markor
 
 _SLUTT = datetime.max.replace(tzinfo=UTC)
@@ -107,10 +107,6 @@ class SyfoApp(Application[UUID]):
         (AUD-2) are stored in one transaction; if any of them fails, none is stored and this raises.
         Everything the answer needs (the case) is worked out before the save, so nothing can fail after it.
         """
-        if logg is not None and not isinstance(self.recorder, KjedetSQLiteRecorder | KjedetPostgresRecorder):
-            raise TypeError(
-                "a command log row needs the recorder of service.store.hashchain (service.store.database.lag_app)"
-            )
         for forsok in range(MAKS_FORSOK):
             try:
                 return self._behandle(k, logg)
@@ -308,10 +304,6 @@ class SyfoApp(Application[UUID]):
             for n in batch:
                 yield n.originator_id  # type: ignore[misc]
             start = batch[-1].id + 1
-
-    def kandidater_for_slot(self, at: datetime) -> Iterator[UUID]:  # noqa: ARG002 (the read model narrows by date)
-        """Every person stream: the slot job decides which rungs are due (RP-3)."""
-        yield from self.personer()
 
     # ---------------------------------------------------------------- for the projections
 

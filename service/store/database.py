@@ -1,4 +1,4 @@
-"""Settings → eventsourcing environment → ``SyfoApp``.
+"""Settings → the eventsourcing environment and the read models' engine (the builder is ``service.bootstrap``).
 
 eventsourcing 9.5.6 takes no database URL: the SQLite module wants ``SQLITE_DBNAME`` and the
 PostgreSQL module wants discrete ``POSTGRES_*`` values, so ``SYFO_DATABASE_URL`` is parsed here.
@@ -34,13 +34,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
-from eventsourcing.sqlite import SQLiteDatastore
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
-from service.store.application import SyfoApp
-from service.store.hashchain import integritet_env, koble
-from service.store.sql import SECURE_DELETE, enable_secure_delete
+from service.store.sql import SECURE_DELETE
 
 if TYPE_CHECKING:
     from service.settings import Settings
@@ -76,10 +73,10 @@ def lesemodell_engine(settings: Settings) -> Engine:
     """The SQLAlchemy engine of the read models: the same database (and schema) as the events."""
     if settings.database_url is None:
         create_data_dir(settings)
-        return _sqlite_engine(str(settings.sqlite_path))
+        return sqlite_engine(str(settings.sqlite_path))
     url = make_url(settings.database_url)
     if url.drivername == "sqlite":
-        return _sqlite_engine(str(url.database))
+        return sqlite_engine(str(url.database))
     env = _postgres_env(url, settings)
     sa_url = URL.create(
         "postgresql+psycopg",
@@ -126,7 +123,7 @@ def private_file(path: str) -> None:
             os.chmod(sti, 0o600)
 
 
-def _sqlite_engine(path: str) -> Engine:
+def sqlite_engine(path: str) -> Engine:
     private_file(path)
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": SQLITE_LOCK_TIMEOUT_S})
 
@@ -138,41 +135,11 @@ def _sqlite_engine(path: str) -> Engine:
     return engine
 
 
-def lag_app(settings: Settings) -> SyfoApp:
-    """Build the application from settings. The caller closes it."""
-    # Application.construct_env merges os.environ under our values, and eventsourcing looks up
-    # "SYFO_<KEY>" before "<KEY>"; prefixing ours keeps a stray SYFO_* variable from winning.
-    prefix = SyfoApp.name.upper() + "_"
-    es_env = eventsourcing_env(settings)
-    # Encryption at rest and the hash chain (service.store.encryption, service.store.hashchain): a mapper and a
-    # recorder of our own, given their keys once the application exists.
-    es_env |= integritet_env(es_env["PERSISTENCE_MODULE"])
-    env = {prefix + k: v for k, v in es_env.items()}
-    if "SQLITE_DBNAME" in es_env:
-        private_file(es_env["SQLITE_DBNAME"])  # before eventsourcing opens (and would create) it
-    with _oppstartslaas(es_env):
-        app = SyfoApp(
-            env,
-            innstillinger=settings.innstillinger(),
-            id_nokkel=settings.id_nokkel.get_secret_value().encode(),
-        )
-        koble(
-            app,
-            settings.master_nokkel.get_secret_value().encode(),
-            krypter=settings.kryptering,
-            kjede_pa=settings.hashkjede,
-        )
-    datastore = getattr(app.recorder, "datastore", None)
-    if isinstance(datastore, SQLiteDatastore):
-        enable_secure_delete(datastore)
-    return app
-
-
 OPPSTARTSLAAS = 0x5F0_0002
 
 
 @contextmanager
-def _oppstartslaas(env: dict[str, str]) -> Iterator[None]:
+def startup_lock(env: dict[str, str]) -> Iterator[None]:
     """Several processes may start at once on one PostgreSQL (API and workers). eventsourcing creates
     its tables with ``CREATE TABLE IF NOT EXISTS``, which PostgreSQL can refuse when two sessions run
     it at the same moment ("tuple concurrently updated"), so construction runs under an advisory lock."""

@@ -256,9 +256,7 @@ class PersonMapper(Mapper[UUID]):
 
     def _lager(self) -> Nokkellager:
         if self.nokler is None:
-            raise RuntimeError(
-                "PersonMapper has no key store: build the application with service.store.database.lag_app"
-            )
+            raise RuntimeError("PersonMapper has no key store: build the application with service.bootstrap.build_app")
         return self.nokler
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:

@@ -28,12 +28,12 @@ import hmac
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg import InterfaceError, OperationalError
 from psycopg.sql import SQL, Composed
@@ -43,7 +43,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 
 from domain.sykefravaer import Sykefravaer
 from projections.tabeller import datanokler, kjede, metadata
-from service.store.encryption import Hovednokkel, Nokkellager, NokkelSlettetFeil, PersonMapper, nokkel_id
+from service.store.encryption import Nokkellager, NokkelSlettetFeil, nokkel_id
 from service.store.sql import Lager, Markor
 
 if TYPE_CHECKING:
@@ -367,33 +367,8 @@ class KjedetPostgresRecorder(PostgresApplicationRecorder):
         return self.vakt.etter_innsetting(self.vakt.lager.markor(curs), stored_events, ider, tabell, "notification_id")
 
 
-def integritet_env(persistence_module: str) -> dict[str, str]:
-    """The eventsourcing environment keys that swap in the encrypting mapper and the chaining recorder."""
-    recorder = KjedetPostgresRecorder if persistence_module == "eventsourcing.postgres" else KjedetSQLiteRecorder
-    return {
-        "MAPPER_TOPIC": f"{PersonMapper.__module__}:{PersonMapper.__qualname__}",
-        "APPLICATION_RECORDER_TOPIC": f"{recorder.__module__}:{recorder.__qualname__}",
-    }
-
-
-def koble(app: SyfoApp, master_nokkel: bytes, *, krypter: bool = True, kjede_pa: bool = True) -> None:
-    """Give the mapper its key store and the recorder its chain, once the application is built."""
-    recorder, mapper = app.recorder, app.mapper
-    if not isinstance(recorder, KjedetSQLiteRecorder | KjedetPostgresRecorder) or not isinstance(mapper, PersonMapper):
-        raise TypeError("the application was not built with integritet_env()")
-    datastore = recorder.datastore
-    assert isinstance(datastore, SQLiteDatastore | PostgresDatastore)
-    lager = Lager(datastore)
-    hoved = Hovednokkel(master_nokkel)
-    nokler = Nokkellager(lager, hoved)
-    mapper.nokler = nokler
-    mapper.krypter = krypter
-    recorder.vakt = Lagringsvakt(lager, hoved.kjedenokkel, nokler, kjede_pa=kjede_pa)
-
-
 def kjedenokkel(app: SyfoApp) -> bytes:
-    """The chain's HMAC key of a wired application (for ``service.compliance.verify``)."""
-    vakt = getattr(app.recorder, "vakt", None)
-    if not isinstance(vakt, Lagringsvakt):
-        raise TypeError("the application has no hash chain: build it with service.store.database.lag_app")
+    """The chain's HMAC key (for ``service.compliance.verify``); ``service.bootstrap`` wired the recorder."""
+    vakt = cast("KjedetSQLiteRecorder | KjedetPostgresRecorder", app.recorder).vakt
+    assert vakt is not None
     return vakt.kjedenokkel

@@ -25,8 +25,8 @@ from service.usecases.problems import ApiFeil
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from service.background import Bakgrunn
-    from service.bootstrap import Kjerne
+    from service.background import Background
+    from service.bootstrap import Core
     from service.settings import Settings
     from service.store.application import SyfoApp
 
@@ -39,9 +39,9 @@ TIDSPUNKT_MONSTER = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[
 class Tjenester:
     """The service behind the routes, on ``app.state.tjenester``."""
 
-    kjerne: Kjerne
+    kjerne: Core
     settings: Settings
-    bakgrunn: Bakgrunn | None
+    bakgrunn: Background | None
     klokke: Callable[[], datetime]
     metrikker: Metrikker
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import structlog
 
-from service.background import Bakgrunn
+from service.background import Background
 from service.observability import konfigurer_logging
 from service.usecases.queries import Leser
 
@@ -79,13 +79,13 @@ def test_readiness_fails_when_the_runner_has_stopped_beating(ny: Miljo, tmp_path
 
 
 def test_a_running_runner_makes_writes_readable(tmp_path: Path) -> None:
-    """Read-your-writes with the real projection runner (Bakgrunn) in the process."""
-    from service.bootstrap import bygg_kjerne
+    """Read-your-writes with the real projection runner (Background) in the process."""
+    from service.bootstrap import build_core
     from service.settings import Settings
 
     url = f"sqlite:///{tmp_path / 'syfo.db'}"
-    kjerne = bygg_kjerne(Settings(database_url=url, data_dir=tmp_path))
-    bakgrunn = Bakgrunn(kjerne, intervall=5.0)  # a long tick: the write's wake-up must do it
+    kjerne = build_core(Settings(database_url=url, data_dir=tmp_path))
+    bakgrunn = Background(kjerne, intervall=5.0)  # a long tick: the write's wake-up must do it
     bakgrunn.start()
     try:
         with miljo(url, tmp_path, bakgrunn=bakgrunn) as m:

@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 from domain.identer import fodselsdato, gyldig_fnr, gyldig_orgnr
 from domain.kommandoer import SKJEMA, UNNTAK_TABELL, les_kommando
 from domain.tilfelle import del_i_tilfeller
+from service.bootstrap import build_app
 from service.cli import app as cli
 from service.devtools import seed as seedmodul
 from service.devtools.seed import REFERANSEDATO, generer, generer_per_sak, seed
 from service.settings import Settings
-from service.store.database import lag_app
 
 MANGE = 200
 
@@ -195,7 +195,7 @@ def test_meetings_exemptions_assessments_and_consents_occur(mange: list[dict[str
 
 
 def test_every_seeded_command_is_accepted_by_the_application(tmp_path: Path) -> None:
-    app = lag_app(Settings(data_dir=tmp_path))
+    app = build_app(Settings(data_dir=tmp_path))
     fremdrift: list[tuple[int, int]] = []
     try:
         resultat = seed(app, 30, 2, progress=lambda saker, kommandoer: fremdrift.append((saker, kommandoer)))

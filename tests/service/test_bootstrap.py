@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from service.bootstrap import build_app
 from service.settings import DEV_ID_NOKKEL, Settings
 from service.store.database import (
     POSTGRES_IDLE_IN_TRANSACTION_TIMEOUT_S,
     POSTGRES_LOCK_TIMEOUT_S,
     SQLITE_LOCK_TIMEOUT_S,
     eventsourcing_env,
-    lag_app,
 )
 
 
@@ -138,7 +138,7 @@ def test_lag_app_uses_the_settings_over_a_stray_prefixed_variable(
     # eventsourcing reads SYFO_SQLITE_DBNAME before SQLITE_DBNAME, and merges os.environ.
     monkeypatch.setenv("SYFO_SQLITE_DBNAME", str(tmp_path / "feil.db"))
 
-    app = lag_app(Settings(data_dir=tmp_path, id_nokkel="annen-nokkel"))  # type: ignore[arg-type]
+    app = build_app(Settings(data_dir=tmp_path, id_nokkel="annen-nokkel"))  # type: ignore[arg-type]
     try:
         app.behandle(app.les({"at": "2025-01-06T07:00:00+01:00", "type": "virksomhet", "orgnr": "O", "hr_id": "h"}))
 
