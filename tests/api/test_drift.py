@@ -65,6 +65,7 @@ def test_readiness_reports_the_projection_lag(ny: Miljo) -> None:
 def test_readiness_fails_when_the_runner_has_stopped_beating(ny: Miljo, tmp_path: Path) -> None:
     class StoppetRunner:
         projeksjon_hjerteslag = time.monotonic() - 3600
+        planlegger_hjerteslag = None
 
         def vekk(self) -> None:
             pass
@@ -200,3 +201,40 @@ def test_unknown_routes_and_methods_answer_problem_details(ny: Miljo) -> None:
 
     assert (ingen.status_code, metode.status_code) == (404, 405)
     assert ingen.headers["content-type"] == metode.headers["content-type"] == "application/problem+json"
+
+
+def test_ready_reports_the_schedulers_heartbeat_and_refuses_when_it_is_stuck(tmp_path: Path) -> None:
+    """The slot job's alarm clock beats into /health/ready; a heartbeat older than the sweeps allow is 503."""
+    from service.bootstrap import build_background, build_core
+    from service.delivery.channels import Kanaloppsett
+    from service.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'syfo.db'}"
+    settings = Settings(database_url=url, data_dir=tmp_path)
+    kjerne = build_core(settings)
+    with Kanaloppsett(settings) as kanaler:
+        bakgrunn = build_background(kjerne, kanaler=kanaler, retention=False)
+        bakgrunn.start()
+        try:
+            with miljo(url, tmp_path, bakgrunn=bakgrunn) as m:
+                _vent(lambda: bakgrunn.planlegger_hjerteslag)  # the first tick runs at start
+                frisk = m.klient.get("/health/ready")
+                assert bakgrunn._vekkeklokke is not None
+                bakgrunn._vekkeklokke.hjerteslag = time.monotonic() - 24 * 3600  # a scheduler stuck for a day
+                stuck = m.klient.get("/health/ready")
+        finally:
+            bakgrunn.stopp()
+            kjerne.close()
+
+    assert frisk.status_code == 200
+    assert frisk.json()["checks"]["scheduler"] == "ok"
+    assert frisk.json()["checks"]["scheduler_heartbeat_age_s"] is not None
+    assert stuck.status_code == 503
+    assert stuck.json()["checks"]["scheduler"] == "stale"
+
+
+def _vent(betingelse: Any, sekunder: float = 30.0) -> None:
+    slutt = time.monotonic() + sekunder
+    while not betingelse():
+        assert time.monotonic() < slutt, "condition not met"
+        time.sleep(0.01)
