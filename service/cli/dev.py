@@ -142,6 +142,9 @@ def seed_command(
         f"seeded {resultat.cases} cases, {resultat.kommandoer} commands in {sekunder:.1f} s "
         f"({per_tusen:.2f} s per 1,000 commands)"
     )
+    if resultat.avvist:
+        regler = ", ".join(f"{regel} {antall}" for regel, antall in resultat.avvist.items())
+        print(f"the application refused {resultat.avviste} commands of the stories ({regler})")
     if resultat.hoppet_over:
         print(f"left out {resultat.hoppet_over} cases whose person was already stored")
 
