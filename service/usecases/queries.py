@@ -16,25 +16,18 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import Connection
 
+from domain.innsyn import skjult_planstatus, vis_hendelse, vis_milepeler, vis_paminnelse
 from domain.kalender import OSLO
 from domain.tilgang import (
     HISTORIKKLESERE,
     SAKSLESERE,
     TIDSLINJELESERE,
     Bruker,
-    Lederrelasjon,
-    Motedeltakelse,
     Rolle,
-    SakKontekst,
-    Samtykkehendelse,
     Tilgang,
     kan_lese_innboks,
     kan_liste,
     pluss_maneder,
-    skjult_planstatus,
-    vis_hendelse,
-    vis_milepeler,
-    vis_paminnelse,
     vurder_sak,
 )
 from projections import lister
@@ -57,6 +50,7 @@ from service.usecases.views import (
     sakslinje,
     vis_sak,
 )
+from service.usecases.views import kontekst as kontekst  # used by service.web
 
 IKKE_FUNNET = "no such case, or no access to it"
 
@@ -64,42 +58,6 @@ IKKE_FUNNET = "no such case, or no access to it"
 def ikke_funnet() -> ApiFeil:
     """ACC-1: the one answer for "no such case" and "not allowed"."""
     return ApiFeil(404, IKKE_FUNNET)
-
-
-def kontekst(rad: dict[str, Any], hendelser: Iterable[dict[str, Any]], hr_id: str | None = None) -> SakKontekst:
-    """The access facts of one case from its summary row and the person's timeline rows."""
-    ledere, samtykker, moter = [], [], []
-    sykmeldere: set[str] = set()
-    delt: set[str] = set()
-    cid = rad["case_id"]
-    for h in hendelser:
-        d, typ = h["data"], h["hendelse"]
-        if typ == "narmeste_leder":
-            ledere.append(Lederrelasjon(d["orgnr"], d["leder_id"], date.fromisoformat(d["fom"]), h["versjon"]))
-        if h["case_id"] != cid:
-            continue
-        if typ == "sykmelding" and d.get("sykmelder_id"):
-            sykmeldere.add(d["sykmelder_id"])
-        elif typ in ("samtykke_gitt", "samtykke_trukket"):
-            samtykker.append(Samtykkehendelse(d["rolle"], d["person_id"], d.get("omfang")))
-        elif typ == "dialogmote_innkalt":
-            moter += [Motedeltakelse(d["id"], int(d["mote"]), x["rolle"], x["id"]) for x in d["deltakere"]]
-        elif typ == "oppfolgingsplan_delt":
-            delt.add(d["mottaker"])
-    return SakKontekst(
-        case_id=cid,
-        person_id=rad["person_id"],
-        orgnr=rad["orgnr"],
-        start=rad["start"],
-        slutt=rad["slutt"],
-        lukkes=rad["lukkes"],
-        ledere=tuple(ledere),
-        samtykker=tuple(samtykker),
-        sykmeldere=frozenset(sykmeldere),
-        moter=tuple(moter),
-        plan_delt_med=frozenset(delt),
-        hr_id=hr_id,
-    )
 
 
 @dataclass

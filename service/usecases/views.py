@@ -9,10 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from domain.tilgang import Tilgang, vis_milepeler
+from domain.innsyn import vis_milepeler
+from domain.tilgang import Lederrelasjon, Motedeltakelse, SakKontekst, Samtykkehendelse, Tilgang
 from service.usecases.problems import ApiFeil
 
 # Commands without orgnr name their case through the id of an earlier command (VAL-5).
@@ -166,3 +168,39 @@ def id_cursor(cursor: str | None) -> int | None:
     if len(v) != 1 or not isinstance(v[0], int) or isinstance(v[0], bool):
         raise ApiFeil(400, "invalid cursor", field="cursor")
     return int(v[0])
+
+
+def kontekst(rad: dict[str, Any], hendelser: Iterable[dict[str, Any]], hr_id: str | None = None) -> SakKontekst:
+    """The access facts of one case from its summary row and the person's timeline rows."""
+    ledere, samtykker, moter = [], [], []
+    sykmeldere: set[str] = set()
+    delt: set[str] = set()
+    cid = rad["case_id"]
+    for h in hendelser:
+        d, typ = h["data"], h["hendelse"]
+        if typ == "narmeste_leder":
+            ledere.append(Lederrelasjon(d["orgnr"], d["leder_id"], date.fromisoformat(d["fom"]), h["versjon"]))
+        if h["case_id"] != cid:
+            continue
+        if typ == "sykmelding" and d.get("sykmelder_id"):
+            sykmeldere.add(d["sykmelder_id"])
+        elif typ in ("samtykke_gitt", "samtykke_trukket"):
+            samtykker.append(Samtykkehendelse(d["rolle"], d["person_id"], d.get("omfang")))
+        elif typ == "dialogmote_innkalt":
+            moter += [Motedeltakelse(d["id"], int(d["mote"]), x["rolle"], x["id"]) for x in d["deltakere"]]
+        elif typ == "oppfolgingsplan_delt":
+            delt.add(d["mottaker"])
+    return SakKontekst(
+        case_id=cid,
+        person_id=rad["person_id"],
+        orgnr=rad["orgnr"],
+        start=rad["start"],
+        slutt=rad["slutt"],
+        lukkes=rad["lukkes"],
+        ledere=tuple(ledere),
+        samtykker=tuple(samtykker),
+        sykmeldere=frozenset(sykmeldere),
+        moter=tuple(moter),
+        plan_delt_med=frozenset(delt),
+        hr_id=hr_id,
+    )

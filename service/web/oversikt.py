@@ -18,8 +18,9 @@ from typing import Any, Final
 
 from sqlalchemy import ColumnElement, Connection, exists, func, select
 
+from domain.innsyn import skjult_planstatus, vis_milepeler
 from domain.milepeler import KINDS, Status
-from domain.tilgang import Bruker, Tilgang, skjult_planstatus, vis_milepeler, vurder_sak
+from domain.tilgang import Bruker, Tilgang, vurder_sak
 from projections import lister
 from projections.tabeller import milepeler, saker
 from service.usecases.history import pseudonymiser
