@@ -34,7 +34,7 @@ from service.store.database import eventsourcing_env, lesemodell_engine, private
 from service.store.encryption import Hovednokkel, Nokkellager, PersonMapper
 from service.store.hashchain import KjedetPostgresRecorder, KjedetSQLiteRecorder, Lagringsvakt
 from service.store.migrations import oppgrader
-from service.store.sql import Lager, enable_secure_delete
+from service.store.sql import SqlStore, enable_secure_delete
 
 if TYPE_CHECKING:
     from scheduler.utsender import Kanalvalg
@@ -94,7 +94,7 @@ def _wire(app: SyfoApp, settings: Settings) -> None:
     recorder = cast("KjedetSQLiteRecorder | KjedetPostgresRecorder", app.recorder)
     mapper = cast("PersonMapper", app.mapper)
     datastore = recorder.datastore
-    lager = Lager(datastore)
+    lager = SqlStore(datastore)
     hoved = Hovednokkel(settings.master_nokkel.get_secret_value().encode())
     nokler = Nokkellager(lager, hoved)
     mapper.nokler = nokler

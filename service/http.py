@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from service.api import kommandoskjema
-from service.api.middleware import Mellomvare
+from service.api.middleware import Middleware
 from service.api.routers import health, hendelser, levering, meg, saker
 from service.observability import Metrikker
 from service.usecases.problems import PROBLEM_MEDIA, installer
@@ -68,7 +68,7 @@ def lag_api(
     for r in (hendelser.router, saker.router, meg.router, health.router, levering.router):
         app.include_router(r)
     app.include_router(web_router)  # issue 6: the web pages, outside the OpenAPI document
-    app.add_middleware(Mellomvare, metrikker=metrikker, maks_kropp=settings.api_max_body_bytes)
+    app.add_middleware(Middleware, metrikker=metrikker, maks_kropp=settings.api_max_body_bytes)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

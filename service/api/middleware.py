@@ -39,7 +39,7 @@ class ForStorKropp(Exception):
     """The request body passed the size limit while streaming."""
 
 
-class Mellomvare:
+class Middleware:
     def __init__(self, app: ASGIApp, metrikker: Metrikker, maks_kropp: int) -> None:
         self.app = app
         self.metrikker = metrikker

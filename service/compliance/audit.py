@@ -19,7 +19,7 @@ from sqlalchemy import Connection, select
 from domain.identer import gyldig_fnr
 from domain.tilgang import Bruker, Rolle
 from projections.tabeller import kommandologg, revisjonslogg
-from service.store.sql import Lager, Markor
+from service.store.sql import SqlCursor, SqlStore
 
 PSEUDONYM_PREFIKS = "pseud:"
 
@@ -140,7 +140,7 @@ def registrer_kommando(conn: Connection, tidspunkt: datetime, i: Innsending) -> 
     conn.execute(kommandologg.insert().values(**i.rad(tidspunkt)))
 
 
-def registrer_lagret(m: Markor, lager: Lager, tidspunkt: datetime, i: Innsending) -> None:
+def registrer_lagret(m: SqlCursor, lager: SqlStore, tidspunkt: datetime, i: Innsending) -> None:
     """The row of an accepted command, on the event store's cursor inside the transaction that stores
     its events (``service.store.hashchain.IN_TRANSACTION``): the command, its events and its row commit together."""
     rad = i.rad(tidspunkt)

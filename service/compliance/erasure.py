@@ -1,5 +1,5 @@
-"""Erasure of a person (GDPR art. 17) and legal holds on cases, for `syfo erase`, `syfo legal-hold`,
-the retention job (``service.compliance.retention``) and the API's SYSTEM endpoints.
+"""Erasure of a person (GDPR art. 17) and legal holds on cases, for `syfo erase`, `syfo legal-hold`
+and the retention job (``service.compliance.retention``). There is no erasure endpoint in the API.
 
 An erasure, in this order:
 
@@ -93,7 +93,7 @@ class Sletting:
 
 
 def slett_fnr(kjerne: Core, fnr: str, *, grunn: str = GRUNN_ANMODNING, naa: datetime | None = None) -> Sletting:
-    """Erase the person with this fødselsnummer (`syfo erase --fnr`, the API's SYSTEM endpoint)."""
+    """Erase the person with this fødselsnummer (`syfo erase --fnr`)."""
     return slett_person(kjerne, kjerne.app.person_for_fnr(fnr), grunn=grunn, naa=naa)
 
 

@@ -23,7 +23,7 @@ from domain.sykefravaer import ID_KOMMANDOER, Sykefravaer, person_strom_id
 from domain.virksomhet import Virksomhet
 from projections.lesemodell import Personstrom
 from service.store.hashchain import IN_TRANSACTION
-from service.store.sql import Lager, Markor
+from service.store.sql import SqlCursor, SqlStore
 
 _SLUTT = datetime.max.replace(tzinfo=UTC)
 MAKS_FORSOK = 10  # optimistic concurrency: a losing writer reloads and retries this many times
@@ -66,7 +66,7 @@ class Kvittering:
 
 
 # Writes a command's log row (AUD-2) on the event store's cursor, in the transaction of its events.
-Loggforer = Callable[[Kvittering, Markor, Lager], None]
+Loggforer = Callable[[Kvittering, SqlCursor, SqlStore], None]
 
 
 class SyfoApp(Application[UUID]):
@@ -151,7 +151,7 @@ class SyfoApp(Application[UUID]):
         if logg is not None:
             loggfor = logg
 
-            def i_transaksjonen(m: Markor, lager: Lager, ider: Sequence[int]) -> None:
+            def i_transaksjonen(m: SqlCursor, lager: SqlStore, ider: Sequence[int]) -> None:
                 loggfor(replace(kv, posisjon=ider[-1]), m, lager)
 
             ekstra[IN_TRANSACTION] = i_transaksjonen

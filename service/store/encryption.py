@@ -46,7 +46,7 @@ from domain.sykefravaer import Sykefravaer, makulert_hendelse
 if TYPE_CHECKING:
     from eventsourcing.domain import DomainEventProtocol
 
-    from service.store.sql import Lager, Markor
+    from service.store.sql import SqlCursor, SqlStore
 
 MAGI = b"\x00SK1"
 HODE = len(MAGI) + 16
@@ -85,7 +85,7 @@ class Hovednokkel:
         return self._innpakking.decrypt(data[:NONCE], data[NONCE:], nokkel_id.bytes + subjekt.bytes)
 
 
-def tidspunkt(lager: Lager, t: datetime) -> Any:
+def tidspunkt(lager: SqlStore, t: datetime) -> Any:
     """An instant as a parameter: SQLAlchemy's SQLite format (naive UTC text), a datetime on PostgreSQL."""
     return t if lager.postgres else t.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
 
@@ -94,7 +94,11 @@ class Nokkellager:
     """The data keys of one database, with a small per-process cache."""
 
     def __init__(
-        self, lager: Lager, hoved: Hovednokkel, ttl: float = NOKKEL_TTL_S, klokke: Callable[[], float] = time.monotonic
+        self,
+        lager: SqlStore,
+        hoved: Hovednokkel,
+        ttl: float = NOKKEL_TTL_S,
+        klokke: Callable[[], float] = time.monotonic,
     ) -> None:
         self.lager = lager
         self.hoved = hoved
@@ -132,7 +136,7 @@ class Nokkellager:
         self._husk(subjekt, nokkel_id, aes)
         return nokkel_id, aes
 
-    def lagre_nye(self, m: Markor, nokkel_ider: Iterable[UUID]) -> set[UUID]:
+    def lagre_nye(self, m: SqlCursor, nokkel_ider: Iterable[UUID]) -> set[UUID]:
         """Store the keys among these that are new, in the caller's (the events') transaction."""
         with self._laas:
             nye = {n: self._nye[n] for n in set(nokkel_ider) if n in self._nye}
@@ -182,7 +186,7 @@ class Nokkellager:
         self.glem_subjekt(subjekt)
         return antall
 
-    def makuler_i(self, m: Markor, subjekt: UUID, naa: datetime) -> int:
+    def makuler_i(self, m: SqlCursor, subjekt: UUID, naa: datetime) -> int:
         """Destroy every key of the subject in the caller's transaction (crypto-shredding); forget them
         here with ``glem_subjekt`` once it has committed."""
         if subjekt == SYSTEMSUBJEKT:

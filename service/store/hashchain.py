@@ -44,7 +44,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from domain.sykefravaer import Sykefravaer
 from projections.tabeller import datanokler, kjede, metadata
 from service.store.encryption import Nokkellager, NokkelSlettetFeil, nokkel_id
-from service.store.sql import Lager, Markor
+from service.store.sql import SqlCursor, SqlStore
 
 if TYPE_CHECKING:
     from psycopg import Cursor
@@ -57,7 +57,7 @@ NULLHASH = bytes(32)
 # the hook writes more rows (the command log, AUD-2) in the transaction that inserts the events, after
 # the chain, given the events' notification ids. If it fails, nothing of the save is stored.
 IN_TRANSACTION = "in_transaction"
-InTransaction = Callable[[Markor, Lager, Sequence[int]], None]
+InTransaction = Callable[[SqlCursor, SqlStore, Sequence[int]], None]
 SLETTET = Sykefravaer.PersonopplysningerSlettet.TOPIC
 BACKFYLL_BATCH = 1000
 
@@ -71,7 +71,7 @@ class ExtraRowsError(Exception):
 
 
 def _skriv_ekstra(
-    lager: Lager,
+    lager: SqlStore,
     cursor: Any,
     ider: Sequence[int] | None,
     kwargs: dict[str, Any],
@@ -130,7 +130,7 @@ class Lagringsvakt:
     """Runs inside the recorder's insert transaction, under the store's write lock: refuses payloads under
     keys destroyed meanwhile, stores new keys, destroys the keys of a person erased in this batch, chains."""
 
-    def __init__(self, lager: Lager, kjedenokkel: bytes, nokler: Nokkellager, *, kjede_pa: bool = True) -> None:
+    def __init__(self, lager: SqlStore, kjedenokkel: bytes, nokler: Nokkellager, *, kjede_pa: bool = True) -> None:
         self.lager = lager
         self.kjedenokkel = kjedenokkel
         self.nokler = nokler
@@ -138,7 +138,7 @@ class Lagringsvakt:
         self.tabell = lager.tabell(kjede.name)
 
     def etter_innsetting(
-        self, m: Markor, hendelser: Sequence[StoredEvent], ider: Sequence[int], tabell: str, id_kolonne: str
+        self, m: SqlCursor, hendelser: Sequence[StoredEvent], ider: Sequence[int], tabell: str, id_kolonne: str
     ) -> Etterarbeid:
         """In the insert transaction: keys, erasures, chain. Hand the result to ``etter_commit`` once committed.
 
@@ -165,7 +165,7 @@ class Lagringsvakt:
         for subjekt in arbeid.slettede:
             self.nokler.glem_subjekt(subjekt)
 
-    def _les(self, m: Markor, batch: list[tuple[int, StoredEvent]], nokler: set[UUID]) -> _Lest:
+    def _les(self, m: SqlCursor, batch: list[tuple[int, StoredEvent]], nokler: set[UUID]) -> _Lest:
         deler: list[str] = []
         params: list[Any] = []
         forrige: set[tuple[str, int]] = set()
@@ -202,7 +202,9 @@ class Lagringsvakt:
                 lest.levende.add(UUID(r["t"]))
         return lest
 
-    def _kjed(self, m: Markor, nye: list[tuple[int, StoredEvent]], lest: _Lest, tabell: str, id_kolonne: str) -> None:
+    def _kjed(
+        self, m: SqlCursor, nye: list[tuple[int, StoredEvent]], lest: _Lest, tabell: str, id_kolonne: str
+    ) -> None:
         posisjon, siste_id, forrige_g = lest.hode
         if nye[0][0] <= siste_id:
             raise KjedeFeil(
@@ -217,7 +219,7 @@ class Lagringsvakt:
 
     def _skriv(
         self,
-        m: Markor,
+        m: SqlCursor,
         nye: list[tuple[int, StoredEvent]],
         ledd: tuple[int, bytes],
         strommer: dict[UUID, tuple[int, bytes]],
@@ -240,7 +242,9 @@ class Lagringsvakt:
         )
         return posisjon, forrige_g
 
-    def _forrige_strom_hash(self, m: Markor, strommer: dict[UUID, tuple[int, bytes]], oid: UUID, versjon: int) -> bytes:
+    def _forrige_strom_hash(
+        self, m: SqlCursor, strommer: dict[UUID, tuple[int, bytes]], oid: UUID, versjon: int
+    ) -> bytes:
         if versjon <= 1:
             return NULLHASH
         kjent = strommer.get(oid)
@@ -253,7 +257,7 @@ class Lagringsvakt:
         return bytes.fromhex(rad["strom_hash"]) if rad is not None else NULLHASH  # `syfo verify` names the hole
 
     def _uten_kjede(
-        self, m: Markor, etter: int, for_: int, tabell: str, id_kolonne: str
+        self, m: SqlCursor, etter: int, for_: int, tabell: str, id_kolonne: str
     ) -> Iterator[list[tuple[int, StoredEvent]]]:
         """Events after the chain's head that it does not cover yet, in notification order, in batches.
 
@@ -313,8 +317,8 @@ class KjedetSQLiteRecorder(SQLiteApplicationRecorder):
             self.vakt.etter_commit(arbeid)
         return ider
 
-    def _lager(self) -> Lager:
-        return self.vakt.lager if self.vakt is not None else Lager(self.datastore)
+    def _lager(self) -> SqlStore:
+        return self.vakt.lager if self.vakt is not None else SqlStore(self.datastore)
 
 
 class KjedetPostgresRecorder(PostgresApplicationRecorder):
@@ -353,7 +357,7 @@ class KjedetPostgresRecorder(PostgresApplicationRecorder):
                         if exc is None and self.vakt is not None and ider:
                             arbeid = self._kjed(curs, stored_events, ider)
                         if exc is None and kwargs.get(IN_TRANSACTION) is not None:
-                            lager = self.vakt.lager if self.vakt is not None else Lager(self.datastore)
+                            lager = self.vakt.lager if self.vakt is not None else SqlStore(self.datastore)
                             _skriv_ekstra(lager, curs, ider, kwargs, pipeline.sync)
             if exc:
                 raise exc

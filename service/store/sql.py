@@ -25,14 +25,14 @@ from sqlalchemy import Engine
 SECURE_DELETE = "PRAGMA secure_delete=ON"
 
 
-class Markor:
+class SqlCursor:
     """A DB-API cursor of the event store that takes ``?`` parameters on both dialects."""
 
     def __init__(self, cursor: Any, postgres: bool) -> None:
         self.cursor = cursor
         self.postgres = postgres
 
-    def utfor(self, sql: str, params: Sequence[Any] = ()) -> Markor:
+    def utfor(self, sql: str, params: Sequence[Any] = ()) -> SqlCursor:
         self.cursor.execute(self._sql(sql), tuple(params))
         return self
 
@@ -55,7 +55,7 @@ def _som_dict(rad: Any) -> Mapping[str, Any]:
     return rad if isinstance(rad, Mapping) else {k: rad[k] for k in rad.keys()}  # noqa: SIM118 (sqlite3.Row)
 
 
-class Lager:
+class SqlStore:
     """The event store's datastore (SQLite or PostgreSQL) seen as plain SQL."""
 
     def __init__(self, datastore: SQLiteDatastore | PostgresDatastore) -> None:
@@ -69,13 +69,13 @@ class Lager:
             return navn
         return f'"{self.schema.replace(chr(34), chr(34) * 2)}"."{navn}"'
 
-    def markor(self, cursor: Any) -> Markor:
-        return Markor(cursor, self.postgres)
+    def markor(self, cursor: Any) -> SqlCursor:
+        return SqlCursor(cursor, self.postgres)
 
     @contextmanager
-    def transaksjon(self, *, commit: bool) -> Iterator[Markor]:
+    def transaksjon(self, *, commit: bool) -> Iterator[SqlCursor]:
         with self.datastore.transaction(commit=commit) as c:
-            yield Markor(c, self.postgres)
+            yield SqlCursor(c, self.postgres)
 
 
 def enable_secure_delete(datastore: SQLiteDatastore) -> None:

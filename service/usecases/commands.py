@@ -29,7 +29,7 @@ from projections import lister
 from service.compliance import audit as revisjon
 from service.observability import logger
 from service.store.application import Kvittering
-from service.store.sql import Lager, Markor
+from service.store.sql import SqlCursor, SqlStore
 from service.usecases.history import posisjoner
 from service.usecases.services import Tjenester
 
@@ -139,7 +139,7 @@ def utfor(t: Tjenester, bruker: Bruker, k: Kommando, request_id: str | None) -> 
         request_id=request_id,
     )
 
-    def logg(kv: Kvittering, m: Markor, lager: Lager) -> None:
+    def logg(kv: Kvittering, m: SqlCursor, lager: SqlStore) -> None:
         person_id = str(kv.person_id) if kv.person_id else None
         i = replace(innsending, posisjon=kv.posisjon, person_id=person_id, case_id=kv.case_id)
         revisjon.registrer_lagret(m, lager, naa, i)
