@@ -1,6 +1,6 @@
 """The retention job: erase the people whose case data is past its retention period (GDPR art. 5 (1)(e)).
 
-`syfo retention [--dry-run]` runs it once; the scheduler can call ``oppbevaringsjobb`` daily. What is
+`syfo retention [--dry-run]` runs it once; the background work (``service.background``) runs it daily. What is
 kept and for how long is in ``domain.oppbevaring``: the unit is the person, kept
 ``Settings.oppbevaring_saksdata_ar`` years (default 3) after the last case closed or the last command
 arrived; a person with a case under a legal hold is skipped and counted.

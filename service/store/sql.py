@@ -7,7 +7,7 @@ with ``?`` parameters and adapted here for psycopg; on PostgreSQL table names ar
 store's schema, because eventsourcing's connections do not set a search path.
 
 On SQLite every connection runs with ``secure_delete`` on (``enable_secure_delete``, and
-``service.store.database._sqlite_engine`` for the read models), so deleted rows and the old versions of
+``service.store.database.sqlite_engine`` for the read models), so deleted rows and the old versions of
 updated ones (a destroyed data key) are overwritten with zeros instead of left in free pages (RET-3).
 """
 

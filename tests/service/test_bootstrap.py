@@ -132,7 +132,7 @@ def test_urls_that_cannot_be_passed_on_whole_are_refused(url: str, melding: str)
         env_for(url)
 
 
-def test_lag_app_uses_the_settings_over_a_stray_prefixed_variable(
+def test_build_app_uses_the_settings_over_a_stray_prefixed_variable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # eventsourcing reads SYFO_SQLITE_DBNAME before SQLITE_DBNAME, and merges os.environ.
