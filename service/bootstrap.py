@@ -164,10 +164,10 @@ def build_slot_job(core: Core, utsender: Utsender) -> Takt:
 
 
 def build_background(
-    core: Core, *, kanaler: Kanalvalg | None, sikkerhet_s: float | None = None, retention: bool = True
+    core: Core, *, kanaler: Kanalvalg | None, sikkerhet_s: float | None = None, retention: bool | None = None
 ) -> Background:
     """The background work of a process: the projections always; with channels also the slot job and the
-    dispatcher; the chain anchor; with ``retention`` the daily retention run (RET-1)."""
+    dispatcher and (unless ``retention`` is False) the daily retention run (RET-1); the chain anchor."""
     s = core.settings
     takt = build_slot_job(core, build_dispatcher(core, kanaler)) if kanaler is not None else None
     return Background(
@@ -176,5 +176,5 @@ def build_background(
         sikkerhet=timedelta(seconds=sikkerhet_s or s.vekkeklokke_sikkerhet_s),
         kjedeanker=s.chain_anchor,
         kjedeanker_intervall=timedelta(seconds=s.chain_anchor_interval_s),
-        oppbevaring_ar=s.oppbevaring_saksdata_ar if retention else None,
+        oppbevaring_ar=s.oppbevaring_saksdata_ar if (kanaler is not None if retention is None else retention) else None,
     )

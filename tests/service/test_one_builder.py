@@ -57,10 +57,11 @@ def test_every_process_catches_up_only_as_far_as_innhenting_maks_dager(tmp_path:
 
 
 def test_the_background_runs_retention_daily_from_start(tmp_path: Path) -> None:
-    """RET-1: the retention job is scheduled in every process that runs the background work, and runs at start."""
+    """RET-1: the retention job is scheduled in every process that runs the slot job, and runs at start."""
     settings = Settings(data_dir=tmp_path, chain_anchor_file=tmp_path / "anker.jsonl")
-    with opened(settings) as kjerne:
-        bakgrunn = build_background(kjerne, kanaler=None)
+    with opened(settings) as kjerne, Kanaloppsett(settings) as kanaler:
+        assert build_background(kjerne, kanaler=None).oppbevaring_ar is None  # an API-only process
+        bakgrunn = build_background(kjerne, kanaler=kanaler)
         bakgrunn.start()
         try:
             kjort = bakgrunn.oppbevart.wait(30)
