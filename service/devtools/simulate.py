@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,10 +20,10 @@ from domain.kalender import OSLO
 from domain.kommandoer import Kommando, les_instant
 from domain.validering import SENESTE_AT, TIDLIGSTE_AT, i_tidsrom
 from projections.sporringer import paminnelser_pa, saker_pa
-from scheduler.kanal import Leveringsresultat, Melding, Utfall
 from scheduler.takt import EN_MIKRO, Takt
 from scheduler.utsender import Utsender
 from service.bootstrap import Core, opened, temporary_settings
+from service.delivery.recorder import Recorder
 
 
 class ScenarioFeil(Exception):
@@ -34,18 +34,6 @@ class ScenarioFeil(Exception):
         super().__init__(f"{hvor}{felt}: {melding}")
         self.steg = steg
         self.felt = felt
-
-
-@dataclass
-class Opptaker:
-    """The recording delivery channel: takes every message, in the order the dispatcher sends them."""
-
-    navn: str = "opptak"
-    sendt: list[tuple[Melding, str]] = field(default_factory=list)
-
-    def send(self, melding: Melding, adresse: str) -> Leveringsresultat:
-        self.sendt.append((melding, adresse))
-        return Leveringsresultat(Utfall.LEVERT, "opptak")
 
 
 @dataclass
@@ -123,7 +111,7 @@ def kjor_scenario(
             raise ScenarioFeil(nr, e.felt, e.melding) from None
     lest.sort(key=lambda x: (x[1], x[0]))  # T-8: `at` order, then file order
 
-    opptaker = Opptaker()
+    opptaker = Recorder()
     avvist: list[dict[str, Any]] = []
     linjer: list[str] = []
     slutt = datetime.combine(until + timedelta(days=1), time(0), OSLO) - timedelta(microseconds=1)
