@@ -25,7 +25,7 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:  #
 def engine() -> Engine:
     """The service's own read-model engine from ``SYFO_*`` settings (SQLite file or PostgreSQL schema)."""
     from service.settings import Settings
-    from service.wiring import lesemodell_engine
+    from service.store.database import lesemodell_engine
 
     return lesemodell_engine(Settings())
 
@@ -37,7 +37,7 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    """The service passes its own connection (``service.migrering``); the alembic CLI builds one."""
+    """The service passes its own connection (``service.store.migrations``); the alembic CLI builds one."""
     connection = config.attributes.get("connection")
     if connection is not None:
         _kjor(connection)

@@ -3,7 +3,7 @@
     .venv/bin/python bench/api.py [--backend sqlite|postgres|both] [--cases N] [--no-write]
 
 Per backend: seed background cases, pick the case whose person's stream is closest to 40 events,
-start the service (``uvicorn service.api.app:fra_miljo --factory``, projections running) and a bare
+start the service (``uvicorn service.http:fra_miljo --factory``, projections running) and a bare
 FastAPI app (``bar`` below, same uvicorn settings) in subprocesses, and drive both on loopback with
 concurrent httpx async clients. The bare app answers the same requests without doing anything:
 its figures are the floor set by uvicorn, FastAPI, JSON and the loopback network on this machine.
@@ -78,11 +78,11 @@ def maal(backend: str, cases: int) -> list[list[Any]]:
     with database(backend) as url:
         case_id, fnr, antall = _forbered(url, cases)
         env = {"SYFO_DATABASE_URL": url, "SYFO_JWT_KEY": NOKKEL, "SYFO_ALLOW_DEV_SECRETS": "true"}
-        from service.api.auth import lag_token
+        from service.usecases.auth import lag_token
 
         token = {"Authorization": "Bearer " + lag_token(NOKKEL, fnr, "AT", ttl_s=3600)}
         skriver = {"Authorization": "Bearer " + lag_token(NOKKEL, "bench", "SYSTEM", ttl_s=3600)}
-        with server("service.api.app:fra_miljo", env, fabrikk=True) as base:
+        with server("service.http:fra_miljo", env, fabrikk=True) as base:
             sti = f"/api/v1/saker/{case_id}/tidslinje"
             svar = asyncio.run(_en(base + sti, token))
             les = asyncio.run(_kjor(lambda _i: ("GET", base + sti, token, None), LESNINGER))
@@ -113,11 +113,11 @@ def _forbered(url: str, cases: int) -> tuple[str, str, int]:
     from sqlalchemy import func, select
 
     from projections.tabeller import saker, tidslinje
-    from service.kjerne import bygg_kjerne
-    from service.seed import seed
+    from service.bootstrap import build_core
+    from service.devtools.seed import seed
     from service.settings import Settings
 
-    kjerne = bygg_kjerne(Settings(database_url=url))
+    kjerne = build_core(Settings(database_url=url))
     try:
         seed(kjerne.app, cases, 17)
         kjerne.oppdaterer.fang_opp()
@@ -164,7 +164,7 @@ def _forleng(app: Any, sak: Any, antall: int) -> None:
 
 
 def _sykmelding(i: int) -> dict[str, Any]:
-    from service.seed import syntetisk_fnr, syntetisk_orgnr
+    from service.devtools.seed import syntetisk_fnr, syntetisk_orgnr
 
     fnr = None
     j = i

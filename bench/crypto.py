@@ -62,16 +62,16 @@ def main() -> None:
 
 
 def maal(backend: str, cases: int, runs: int) -> tuple[dict[str, float], dict[str, float], float, int]:
-    from service.integritet import verifiser
-    from service.kjerne import bygg_kjerne
-    from service.seed import generer
+    from service.bootstrap import build_core
+    from service.compliance.verify import verifiser
+    from service.devtools.seed import generer
     from service.settings import Settings
 
     with ExitStack() as stack:
         kjerner: dict[str, Any] = {}
         for navn, (krypter, kjede) in VARIANTER.items():
             url = stack.enter_context(database(backend))
-            kjerner[navn] = bygg_kjerne(Settings(database_url=url, kryptering=krypter, hashkjede=kjede))
+            kjerner[navn] = build_core(Settings(database_url=url, kryptering=krypter, hashkjede=kjede))
             stack.callback(kjerner[navn].close)
         data = list(generer(cases, seed=11))
         kommandoer = {navn: [k.app.les(d) for d in data] for navn, k in kjerner.items()}

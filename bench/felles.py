@@ -68,7 +68,7 @@ def database(backend: str) -> Iterator[str]:
 def raw_env(url: str) -> dict[str, str]:
     """The eventsourcing environment of the same database, for the raw baseline application."""
     from service.settings import Settings
-    from service.wiring import eventsourcing_env
+    from service.store.database import eventsourcing_env
 
     return eventsourcing_env(Settings(database_url=url))
 

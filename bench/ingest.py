@@ -42,12 +42,12 @@ def main() -> None:
 
 
 def maal(backend: str, cases: int) -> list[Any]:
-    from service.kjerne import bygg_kjerne
-    from service.seed import generer
+    from service.bootstrap import build_core
+    from service.devtools.seed import generer
     from service.settings import Settings
 
     with database(backend) as url:
-        kjerne = bygg_kjerne(Settings(database_url=url))
+        kjerne = build_core(Settings(database_url=url))
         app = kjerne.app
         kommandoer = [app.les(d) for d in generer(cases, seed=11)]
         start = time.perf_counter()

@@ -35,12 +35,12 @@ def main() -> None:
 def maal(backend: str, cases: int) -> list[list[Any]]:
     from domain.kalender import OSLO
     from projections.sporringer import paminnelser_pa, saker_pa
-    from service.kjerne import bygg_kjerne
-    from service.seed import seed
+    from service.bootstrap import build_core
+    from service.devtools.seed import seed
     from service.settings import Settings
 
     with database(backend) as url:
-        kjerne = bygg_kjerne(Settings(database_url=url))
+        kjerne = build_core(Settings(database_url=url))
         app = kjerne.app
         seed(app, cases, 17)
         kjerne.oppdaterer.fang_opp()

@@ -56,11 +56,11 @@ def main() -> None:
 
 
 def maal(backend: str, url: str, seed: int) -> list[Any]:
-    from service.kjerne import bygg_kjerne
-    from service.seed import seed as seed_saker
+    from service.bootstrap import build_core
+    from service.devtools.seed import seed as seed_saker
     from service.settings import Settings
 
-    kjerne = bygg_kjerne(Settings(database_url=url))
+    kjerne = build_core(Settings(database_url=url))
     if seed:
         seed_saker(kjerne.app, seed, 13)
     saker = _antall_personer(kjerne.app)

@@ -48,12 +48,12 @@ def main() -> None:
 
 
 def maal(backend: str, antall: int) -> list[Any]:
-    from service.kjerne import bygg_kjerne
+    from service.bootstrap import build_core
     from service.settings import Settings
 
     arbeidere = 1 if backend == "sqlite" else 2
     with database(backend) as url, mottaker() as m:
-        kjerne = bygg_kjerne(Settings(database_url=url))
+        kjerne = build_core(Settings(database_url=url))
         forfall = datetime.now(UTC) + FORSPRANG
         i_morgen = forfall.date() + timedelta(days=2)  # the slot is later than ``forfall``: due at ``forfall``
         lag_sendte(kjerne.app, antall // 10, 10, forfall, send_dato=i_morgen)

@@ -124,7 +124,7 @@ def tidslinje_rader(p: Personstrom, inn: Innstillinger) -> Rader:
             "registrert": utc(e.timestamp),
             "case_id": None,
         }
-        sletting = _sletterad(e, slettet)  # erasure and legal hold: no personal data (service.sletting)
+        sletting = _sletterad(e, slettet)  # erasure and legal hold: no personal data (service.compliance.erasure)
         if sletting is not None:
             rad |= sletting
         elif isinstance(e, Sykefravaer.Mottatt):
@@ -263,7 +263,7 @@ def _uten_fnr(rolle: str, mottaker_id: str | None) -> str | None:
 BYGGERE = {"saker": saker_rader, "tidslinje": tidslinje_rader, "paminnelser": paminnelse_rader}
 
 
-# ---------------------------------------------------------------- erasure and legal hold (service.sletting)
+# ---------------------------------------------------------------- erasure and legal hold (service.compliance.erasure)
 
 BEVARINGSHENDELSER_NAVN: dict[type, str] = {
     Sykefravaer.BevaringspaleggSatt: "bevaringspalegg_satt",

@@ -156,7 +156,7 @@ PROJEKSJONER: dict[str, tuple[Table, ...]] = {
 
 # Audit log of reads (AUD-1). Not a projection: no event stream holds these rows, so a rebuild never
 # empties it (it is not in PROJEKSJONER). No identity numbers (PRIV-3): an arbeidstaker who reads is
-# recorded by person_id. Written and read by ``service.revisjon``.
+# recorded by person_id. Written and read by ``service.compliance.audit``.
 revisjonslogg = Table(
     "revisjonslogg",
     metadata,
@@ -176,7 +176,7 @@ revisjonslogg = Table(
 
 # Every command sent through the API (AUD-2): who sent it and what became of it (``utfall``: accepted,
 # repeat or rejected with its ``regel``). An accepted command's row is written in the transaction that
-# stores its events (``service.kjede``), keyed by the position of its last event; a repeat's row holds
+# stores its events (``service.store.hashchain``), keyed by the position of its last event; a repeat's row holds
 # the first command's position, a rejected one none. No payload, no identity numbers.
 kommandologg = Table(
     "kommandologg",
@@ -198,8 +198,8 @@ kommandologg = Table(
 )
 
 # ---------------------------------------------------------------- integrity and erasure (issue 7)
-# Not projections: no rebuild touches them. Written by ``service.kjede`` inside the event store's own
-# transaction and by ``service.kryptering``; created by migration 0004, and by the event recorder
+# Not projections: no rebuild touches them. Written by ``service.store.hashchain`` inside the event store's own
+# transaction and by ``service.store.encryption``; created by migration 0004, and by the event recorder
 # when it starts on a store the migrations have not reached yet (same definitions, IF NOT EXISTS).
 
 # The hash chain (tamper evidence): one row per stored event in commit order. ``posisjon`` is gapless
@@ -232,7 +232,7 @@ datanokler = Table(
 )
 
 # ---------------------------------------------------------------- web sessions (issue 11)
-# Not a projection: written by ``service.sessions`` for the pages' login, shared by every API process.
+# Not a projection: written by ``service.store.sessions`` for the pages' login, shared by every API process.
 # The cookie holds a random session id; only its SHA-256 is stored, so a copy of the table hands out no
 # live session. A row ends at logout, at ``expires_at`` (never after the token's own expiry) and, for an
 # arbeidstaker, when the person is erased (RET-3). Created by migration 0007.

@@ -1,7 +1,7 @@
 """Service settings from the environment (prefix ``SYFO_``), built once by the composition root.
 
 Never build ``Settings()`` at import time: tests and the CLI construct their own.
-Only ``service.wiring`` turns these into the eventsourcing environment.
+Only ``service.store.database`` turns these into the eventsourcing environment.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import secrets
 from pathlib import Path
 from typing import Self
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from domain.innstillinger import Innstillinger
 
@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     """``SYFO_DATABASE_URL`` unset means an SQLite file ``<SYFO_DATA_DIR>/syfo.db``.
 
     PostgreSQL URLs (``postgresql://`` or ``postgresql+psycopg://``) are described in
-    ``service.wiring.eventsourcing_env``.
+    ``service.store.database.eventsourcing_env``.
     """
 
     model_config = SettingsConfigDict(env_prefix="SYFO_", frozen=True)
@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     pool_size: int = Field(default=5, ge=1)
     max_overflow: int = Field(default=10, ge=0)
 
-    # Reminder delivery (service.kanaloppsett). ``kanaler`` maps a recipient id, or ``rolle:<ROLE>``
+    # Reminder delivery (service.delivery.channels). ``kanaler`` maps a recipient id, or ``rolle:<ROLE>``
     # for everyone in a role, to channels: [{"type": "webhook", "url": ...}, {"type": "epost",
     # "adresse": ...}]. Every recipient also has the in-app inbox.
     kanaler: dict[str, list[dict[str, str]]] = Field(default_factory=dict)
@@ -88,7 +88,7 @@ class Settings(BaseSettings):
 
     # The HTTP API (``syfo serve``, ``service.api``). ``jwt_key`` signs and checks the bearer tokens
     # (HS256): production must set SYFO_JWT_KEY. A token whose lifetime (``exp - iat``) is over
-    # ``jwt_max_ttl_s`` is refused, whoever signed it; clocks may differ by ``JWT_LEEWAY_S`` (service.api.auth).
+    # ``jwt_max_ttl_s`` is refused, whoever signed it; clocks may differ by ``JWT_LEEWAY_S`` (service.usecases.auth).
     # ``api_read_wait_s`` bounds a read-your-writes wait
     # (``min_position``); ``api_max_body_bytes`` caps a request body (413); ``api_max_future_s`` is how
     # far ahead of the server's clock a command's ``at`` may lie.
@@ -100,9 +100,9 @@ class Settings(BaseSettings):
     api_max_future_s: int = Field(default=300, ge=0)
     api_max_batch: int = Field(default=100, ge=1)
 
-    # Integrity, encryption at rest, erasure and retention (service.kjede, service.kryptering,
-    # service.sletting, service.oppbevaring). ``master_nokkel`` wraps the per-person data keys and keys
-    # the hash chain: production must set SYFO_MASTER_NOKKEL to a secret of at least 32 random bytes and
+    # Integrity, encryption at rest, erasure and retention (service.store.hashchain, service.store.encryption,
+    # service.compliance.erasure, service.compliance.retention). ``master_nokkel`` wraps the per-person data
+    # keys and keys the hash chain: production must set SYFO_MASTER_NOKKEL to a secret of at least 32 random bytes and
     # keep it (a new one can neither read the stored payloads nor verify the chain). ``kryptering`` and
     # ``hashkjede`` exist for benchmarks: with either off, new events are stored in clear text or left
     # out of the chain (`syfo verify` then names them). ``oppbevaring_saksdata_ar``: years case data is
@@ -123,11 +123,21 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = None
     web_origin: str | None = None
 
-    # The hash chain's head anchored outside the database (service.anchor): `syfo verify` and a daily
+    # The hash chain's head anchored outside the database (service.compliance.anchor): `syfo verify` and a daily
     # job append to this file, and `verify` fails when an anchored position is gone or differs. Unset:
     # ``<data_dir>/kjedeanker.jsonl``. Keep it where the database's writers cannot rewrite it.
-    kjedeanker_fil: Path | None = None
-    kjedeanker_intervall_s: float = Field(default=86400.0, gt=0)
+    # (The old names SYFO_KJEDEANKER_FIL and SYFO_KJEDEANKER_INTERVALL_S are still read.)
+    chain_anchor_file: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("chain_anchor_file", "SYFO_CHAIN_ANCHOR_FILE", "SYFO_KJEDEANKER_FIL"),
+    )
+    chain_anchor_interval_s: float = Field(
+        default=86400.0,
+        gt=0,
+        validation_alias=AliasChoices(
+            "chain_anchor_interval_s", "SYFO_CHAIN_ANCHOR_INTERVAL_S", "SYFO_KJEDEANKER_INTERVALL_S"
+        ),
+    )
 
     @model_validator(mode="after")
     def _levetid(self) -> Self:
@@ -149,5 +159,21 @@ class Settings(BaseSettings):
         ]
 
     @property
-    def kjedeanker(self) -> Path:
-        return self.kjedeanker_fil or self.data_dir / "kjedeanker.jsonl"
+    def chain_anchor(self) -> Path:
+        return self.chain_anchor_file or self.data_dir / "kjedeanker.jsonl"
+
+
+class LocalSettings(Settings):
+    """Settings from arguments only, no ``SYFO_*`` variable read (``syfo simulate``'s temporary store)."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        del settings_cls, env_settings, dotenv_settings, file_secret_settings  # only the arguments count
+        return (init_settings,)

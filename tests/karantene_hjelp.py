@@ -17,8 +17,8 @@ from sqlalchemy import Engine, text
 
 from domain.kalender import OSLO
 from domain.sykefravaer import Sykefravaer
-from service.application import SyfoApp
-from service.seed import syntetisk_fnr, syntetisk_orgnr
+from service.devtools.seed import syntetisk_fnr, syntetisk_orgnr
+from service.store.application import SyfoApp
 
 ULESBAR = b"\x00 this is not an event \xff"
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from golden_check import avvik
 
-from service.simulate import simuler
+from service.devtools.simulate import simuler
 
 HER = Path(__file__).parent
 GOLDEN = sorted((HER / "golden").glob("*.json"))

@@ -12,7 +12,7 @@ from typing import Any
 
 from factories import steg, sykmelding_steg, syntetisk_fnr
 
-from service.simulate import simuler
+from service.devtools.simulate import simuler
 
 FNR = "PERSON-1"
 ORG = "ORG-1"

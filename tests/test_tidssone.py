@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.simulate import simuler
+from service.devtools.simulate import simuler
 
 GOLDEN = Path(__file__).parent / "golden"
 DST_OG_NYTTAR = ["g09a-dst-autumn.json", "g09b-dst-spring-easter.json", "g10-new-year.json"]

@@ -1,6 +1,6 @@
 """Hash chain (kjede) and data keys (datanokler): tamper evidence, encryption at rest and erasure.
 
-Not projections. The event recorder (``service.kjede``) also creates both tables, IF NOT EXISTS and
+Not projections. The event recorder (``service.store.hashchain``) also creates both tables, IF NOT EXISTS and
 with the same definitions (``projections.tabeller``), when it starts on a store the migrations have
 not reached yet; so this revision creates only what is missing.
 

@@ -1,4 +1,4 @@
-"""Server-side web sessions (``service.sessions``), shared by every API process through the database.
+"""Server-side web sessions (``service.store.sessions``), shared by every API process through the database.
 
 Not a projection: no rebuild touches it. The cookie holds a random session id; the table holds its
 SHA-256, the subject and role of the token it was opened with, and when it expires.

@@ -1,6 +1,6 @@
 """Command log (AUD-2): every command, accepted or rejected with its rule; ``posisjon`` only when stored.
 
-An accepted command's row is now written in the same transaction as its events (``service.kjede``);
+An accepted command's row is now written in the same transaction as its events (``service.store.hashchain``);
 repeats (VAL-4) and rejected commands (VAL-9) get a row too, told apart by ``utfall``. Rows written
 before this revision were all accepted commands.
 

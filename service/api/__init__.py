@@ -1,5 +1,5 @@
 """The HTTP API: commands in (``POST /api/v1/hendelser``), cases, timelines and audit logs out.
 
-``service.api.app.lag_api`` builds the FastAPI application around a ``Kjerne``; access rules live in
-``service.tilgang`` and the audit log of reads in ``service.revisjon``.
+``service.http.lag_api`` builds the FastAPI application around a ``Core``; access rules live in
+``domain.tilgang`` and the audit log of reads in ``service.compliance.audit``.
 """

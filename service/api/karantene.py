@@ -3,7 +3,7 @@
 Whether a command fits a person's cases can only be decided from the person's stream; when that
 stream cannot be computed, no command for the person can be checked, so none is stored: the answer
 is 409 problem+json ``quarantined``, before anything is written. Commands for everyone else go on as
-usual. The person can still be erased (``service.sletting``), and the quarantine ends when the
+usual. The person can still be erased (``service.compliance.erasure``), and the quarantine ends when the
 stream can be computed again.
 """
 
@@ -17,12 +17,12 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain.referanse import Referanse
 from projections import karantene
-from service.api.problems import ApiFeil
-from service.application import REF_FOR_TYPE
+from service.store.application import REF_FOR_TYPE
+from service.usecases.problems import ApiFeil
 
 if TYPE_CHECKING:
     from domain.kommandoer import Kommando
-    from service.api.deps import Tjenester
+    from service.usecases.services import Tjenester
 
 SLUG = "quarantined"
 DETALJ = (

@@ -18,8 +18,8 @@ from typing import Any
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.api.observability import Metrikker, logger
-from service.api.problems import PROBLEM_MEDIA, problem_bytes
+from service.observability import Metrikker, logger
+from service.usecases.problems import PROBLEM_MEDIA, problem_bytes
 
 GYLDIG_REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
 API_PREFIKS = "/api/"
@@ -39,7 +39,7 @@ class ForStorKropp(Exception):
     """The request body passed the size limit while streaming."""
 
 
-class Mellomvare:
+class Middleware:
     def __init__(self, app: ASGIApp, metrikker: Metrikker, maks_kropp: int) -> None:
         self.app = app
         self.metrikker = metrikker

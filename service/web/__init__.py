@@ -1,6 +1,6 @@
 """The web pages (issue 6): server-rendered HTML in bokmål over the same core, rules and audit log as the API.
 
-``router`` is mounted by ``service.api.app.lag_api``; ``syfo serve`` serves it with the API.
+``router`` is mounted by ``service.http.lag_api``; ``syfo serve`` serves it with the API.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from service.api.problems import ApiFeil
+from service.usecases.problems import ApiFeil
 from service.web.maler import side
 from service.web.okt import innlogget
 

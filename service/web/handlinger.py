@@ -2,8 +2,8 @@
 
 ``bygg_kommando`` turns the form into a command dict of the scenarios.md vocabulary, naming the case
 by ``case_id`` as the API allows. ``registrer`` then opens the case exactly as a read does (404 for a
-case the leader may not read, ACC-1), asks ``service.tilgang.kan_registrere`` whether the leader may
-send this command (ACC-2, the employer's duties only), and hands it to ``service.api.writes``:
+case the leader may not read, ACC-1), asks ``domain.tilgang.kan_registrere`` whether the leader may
+send this command (ACC-2, the employer's duties only), and hands it to ``service.usecases.commands``:
 ``les`` validates it as the API does (VAL-1 … VAL-12, T-7, TF-7 for the named case) and ``utfor``
 stores it and logs the sender (AUD-2). Nothing is stored when any step refuses (VAL-9); the refusal
 keeps its rule and field and gets a message in bokmål (``avvisningstekst``) for the page.
@@ -20,11 +20,11 @@ from typing import Any, Final
 from domain.errors import DomainError, UgyldigKommandoError
 from domain.kalender import OSLO
 from domain.kommandoer import SAKSBUNDNE, UNNTAK_TABELL
-from service.api.deps import Tjenester
-from service.api.problems import ApiFeil
-from service.api.reads import Leser, ikke_funnet
-from service.api.writes import Resultat, avvist, les, utfor
-from service.tilgang import NL_UNNTAK_FRISTER, Bruker, Rolle, kan_registrere
+from domain.tilgang import NL_UNNTAK_FRISTER, Bruker, Rolle, kan_registrere
+from service.usecases.commands import Resultat, avvist, les, utfor
+from service.usecases.problems import ApiFeil
+from service.usecases.queries import Leser, ikke_funnet
+from service.usecases.services import Tjenester
 
 MOTE_ID: Final = re.compile(r"^web-[0-9a-f]{16}$")
 

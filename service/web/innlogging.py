@@ -15,12 +15,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 
+from domain.tilgang import Rolle
 from projections.tabeller import saker
-from service.api.auth import lag_token
-from service.api.deps import Tjenester, TjenesterDep
-from service.api.problems import ApiFeil
-from service.tilgang import Rolle
-from service.web import demodata
+from service.devtools import demodata
+from service.usecases.auth import lag_token
+from service.usecases.problems import ApiFeil
+from service.usecases.services import Tjenester, TjenesterDep
 from service.web.feil import SideRute
 from service.web.maler import side
 from service.web.okt import (

@@ -2,7 +2,7 @@
 
 The cases come from the same read models and the same access rule as the API's case list: SQL
 narrows to cases of the leader's employees (a ``narmeste_leder`` command names the leader), then
-``service.tilgang.vurder_sak`` decides each case exactly (ACC-2: the active relation on the read date
+``domain.tilgang.vurder_sak`` decides each case exactly (ACC-2: the active relation on the read date
 in the same virksomhet, within the tilfelle or four months after). Only the employer duties' milestones
 are shown (TF-9, ACC-3). Every case shown on the page is written to the audit log (AUD-1), and only
 those: a case on another page is not shown, so it is not logged.
@@ -16,10 +16,10 @@ from typing import Any, Final
 
 from sqlalchemy import Connection
 
+from domain.tilgang import Bruker, Tilgang, pluss_maneder, vurder_sak
 from projections import lister
-from service.api.deps import Tjenester
-from service.api.reads import Leser, kontekst
-from service.tilgang import Bruker, Tilgang, pluss_maneder, vurder_sak
+from service.usecases.queries import Leser, kontekst
+from service.usecases.services import Tjenester
 from service.web.tidslinjedata import frist_status
 
 SIDESTORRELSE: Final = 25

@@ -1,6 +1,6 @@
-"""The login session of the pages: a server-side session (``service.sessions``) named by a cookie.
+"""The login session of the pages: a server-side session (``service.store.sessions``) named by a cookie.
 
-Logging in takes the API's bearer token, checks it as the API does (``service.api.auth``: signature,
+Logging in takes the API's bearer token, checks it as the API does (``service.usecases.auth``: signature,
 role, at most ``Settings.jwt_max_ttl_s`` of lifetime) and opens a session in the database for its
 subject and role, ending no later than the token. The cookie holds only the random session id
 (256 bits), HttpOnly, SameSite=Strict, and ``Secure`` unless the settings say otherwise
@@ -25,12 +25,12 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import Response
 
-from service.api.auth import token_claims
-from service.api.deps import Tjenester
-from service.api.problems import ApiFeil
-from service.revisjon import aktor_id
-from service.sessions import create_session, end_session, find_session
-from service.tilgang import Bruker, Rolle
+from domain.tilgang import Bruker, Rolle
+from service.compliance.audit import aktor_id
+from service.store.sessions import create_session, end_session, find_session
+from service.usecases.auth import token_claims
+from service.usecases.problems import ApiFeil
+from service.usecases.services import Tjenester
 
 COOKIE: Final = "syfo_okt"
 INN_COOKIE: Final = "syfo_inn"  # the pre-login cookie the login forms' CSRF token is bound to

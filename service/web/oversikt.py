@@ -7,7 +7,7 @@ the read model. Counts are numbers only, no personal data, so they are not logge
 in the list is (AUD-1).
 
 The command vocabulary has no NAV unit (NAV-kontor), so NAV's overview cannot be narrowed to a
-unit: every NAV user sees every case (ACC-6 as ``service.tilgang`` implements it). This is a known gap.
+unit: every NAV user sees every case (ACC-6 as ``domain.tilgang`` implements it). This is a known gap.
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ from typing import Any, Final
 
 from sqlalchemy import ColumnElement, Connection, exists, func, select
 
+from domain.innsyn import skjult_planstatus, vis_milepeler
 from domain.milepeler import KINDS, Status
+from domain.tilgang import Bruker, Tilgang, vurder_sak
 from projections import lister
 from projections.tabeller import milepeler, saker
-from service.api.deps import Tjenester
-from service.api.history import pseudonymiser
-from service.api.reads import Leser, kontekst
-from service.tilgang import Bruker, Tilgang, skjult_planstatus, vis_milepeler, vurder_sak
+from service.usecases.history import pseudonymiser
+from service.usecases.queries import Leser, kontekst
+from service.usecases.services import Tjenester
 from service.web.tidslinjedata import frist_status
 
 SIDESTORRELSE: Final = 25

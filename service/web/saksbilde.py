@@ -1,6 +1,6 @@
 """The case pages: the timeline picture for the parties, and the auditor's replay "as known at" (T-7).
 
-Both read through ``service.api.reads.Leser``, so the access rules (``service.tilgang``) and the audit
+Both read through ``service.usecases.queries.Leser``, so the access rules (``domain.tilgang``) and the audit
 log (AUD-1) are the API's own: a case the caller may not read raises the API's 404 whether or not it
 exists (ACC-1), and each view writes its record before anything is shown.
 """
@@ -13,13 +13,13 @@ from typing import Any, Final
 from uuid import UUID
 
 from domain.kalender import OSLO
+from domain.tilgang import TIDSLINJELESERE, Bruker
 from domain.validering import i_tidsrom
-from service.api.deps import Tjenester
-from service.api.history import pseudonymiser
-from service.api.observability import logger
-from service.api.problems import ApiFeil
-from service.api.reads import REFERERENDE, Leser
-from service.tilgang import TIDSLINJELESERE, Bruker
+from service.observability import logger
+from service.usecases.history import pseudonymiser
+from service.usecases.problems import ApiFeil
+from service.usecases.queries import REFERERENDE, Leser
+from service.usecases.services import Tjenester
 from service.web import tidslinjedata as data
 from service.web.maler import dato
 from service.web.tidslinjebilde import Bilde, tegn, vindu
@@ -203,10 +203,10 @@ def _pseudonymisert(t: Tjenester, p: dict[str, Any]) -> dict[str, Any]:
 
 
 def integritet(t: Tjenester, case_id: str) -> dict[str, Any] | None:
-    """The hash-chain check of the case's stream (``service.integritet.verifiser``), None when the
+    """The hash-chain check of the case's stream (``service.compliance.verify.verifiser``), None when the
     service has no such check."""
     try:
-        from service.integritet import verifiser
+        from service.compliance.verify import verifiser
     except ImportError:
         return None
     try:

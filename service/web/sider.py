@@ -1,8 +1,8 @@
 """The pages: the leader's list, the case timeline, the auditor's replay, NAV's overview, and home.
 
 Server-rendered HTML in bokmål; a little JavaScript (``static/sider.js``) improves the as-of slider
-and nothing needs it. Every page reads through ``service.api.reads`` or the same rules, so the
-access decisions (``service.tilgang``, ACC-1 … ACC-7) and the audit log (AUD-1) are the API's. A
+and nothing needs it. Every page reads through ``service.usecases.queries`` or the same rules, so the
+access decisions (``domain.tilgang``, ACC-1 … ACC-7) and the audit log (AUD-1) are the API's. A
 refused case answers 404 with the same page as a case that does not exist (ACC-1).
 """
 
@@ -19,11 +19,11 @@ from starlette.datastructures import FormData
 
 from domain.errors import DomainError, UgyldigKommandoError
 from domain.milepeler import KINDS
+from domain.tilgang import Bruker, Rolle
 from projections.lister import Sakfilter
-from service.api.deps import Tjenester, TjenesterDep
-from service.api.problems import ApiFeil
-from service.api.reads import Leser
-from service.tilgang import Bruker, Rolle
+from service.usecases.problems import ApiFeil
+from service.usecases.queries import Leser
+from service.usecases.services import Tjenester, TjenesterDep
 from service.web import handlinger, lederliste, oversikt, saksbilde
 from service.web.feil import IkkeInnlogget, SideRute
 from service.web.maler import side

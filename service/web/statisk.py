@@ -8,7 +8,7 @@ from typing import Final
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from service.api.problems import ApiFeil
+from service.usecases.problems import ApiFeil
 from service.web.palett import css
 
 router = APIRouter()

@@ -2,8 +2,8 @@
 
 The same elements make the SVG picture (``tidslinjebilde``) and the table beside it, so a screen
 reader gets exactly what the picture shows. Input is what a read already gave the caller: the
-events, milestones and reminders of ``service.api.reads.Leser.tidslinje`` (filtered by
-``service.tilgang`` for the caller's role), or the same shapes rebuilt "as known at" an instant for
+events, milestones and reminders of ``service.usecases.queries.Leser.tidslinje`` (filtered by
+``domain.tilgang`` for the caller's role), or the same shapes rebuilt "as known at" an instant for
 the auditor (T-7). Nothing here reads the database or the clock.
 """
 

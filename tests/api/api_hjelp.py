@@ -16,12 +16,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from domain.kalender import OSLO
-from service.api.app import lag_api
-from service.api.auth import lag_token
-from service.bakgrunn import Bakgrunn
-from service.kjerne import Kjerne, bygg_kjerne
-from service.seed import syntetisk_fnr, syntetisk_orgnr
+from service.background import Background
+from service.bootstrap import Core, build_core
+from service.devtools.seed import syntetisk_fnr, syntetisk_orgnr
+from service.http import lag_api
 from service.settings import Settings
+from service.usecases.auth import lag_token
 
 
 def _fnr(individ: int) -> str:
@@ -55,7 +55,7 @@ class Klokke:
 @dataclass
 class Miljo:
     klient: TestClient
-    kjerne: Kjerne
+    kjerne: Core
     klokke: Klokke
     settings: Settings
     posisjon: int = 0
@@ -99,11 +99,11 @@ def miljo(
     database_url: str,
     data_dir: Path,
     klokke: datetime = SLUTT_KLOKKE,
-    bakgrunn: Bakgrunn | None = None,
+    bakgrunn: Background | None = None,
     **innstillinger: Any,
 ) -> Iterator[Miljo]:
     settings = Settings(database_url=database_url, data_dir=data_dir, **innstillinger)
-    kjerne = bygg_kjerne(settings)
+    kjerne = build_core(settings)
     k = Klokke(klokke)
     try:
         with TestClient(lag_api(kjerne, bakgrunn, k, settings)) as klient:

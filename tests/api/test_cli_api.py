@@ -69,7 +69,7 @@ def test_serve_demo_seeds_an_empty_store_and_answers(tmp_path: Path) -> None:
             except httpx.TransportError:
                 time.sleep(0.3)
         assert klar is not None, "the server did not come up"
-        from service.api.auth import lag_token
+        from service.usecases.auth import lag_token
 
         token = lag_token(NOKKEL, "NAV", "NAV")
         saker = httpx.get(base + "/api/v1/saker", params={"limit": 5}, headers={"Authorization": f"Bearer {token}"})

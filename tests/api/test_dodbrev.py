@@ -10,8 +10,8 @@ import pytest
 from leveringshjelp import HEMMELIGHET, lag_sendte, mottaker
 from pydantic import SecretStr
 
-from service.bakgrunn import lag_utsender
-from service.kanaloppsett import Kanaloppsett
+from service.bootstrap import build_dispatcher
+from service.delivery.channels import Kanaloppsett
 
 from .api_hjelp import Miljo, miljo
 
@@ -35,7 +35,7 @@ def test_a_dead_letter_is_listed_for_operations_and_counted_in_the_metrics(m: Mi
                 "levering_maks_forsok": 1,
             }
         )
-        u = lag_utsender(m.kjerne, settings, Kanaloppsett(settings))
+        u = build_dispatcher(m.kjerne, Kanaloppsett(settings), settings)
         assert u.kjor(NAA + timedelta(seconds=1)).oppgitt == 2
     m.kjerne.oppdaterer.fang_opp()
 

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import structlog
 
-from service.api.observability import konfigurer_logging
-from service.api.reads import Leser
-from service.bakgrunn import Bakgrunn
+from service.background import Background
+from service.observability import konfigurer_logging
+from service.usecases.queries import Leser
 
 from .api_hjelp import FNR, ORG1, Miljo, fortelling, kl, miljo
 
@@ -65,6 +65,7 @@ def test_readiness_reports_the_projection_lag(ny: Miljo) -> None:
 def test_readiness_fails_when_the_runner_has_stopped_beating(ny: Miljo, tmp_path: Path) -> None:
     class StoppetRunner:
         projeksjon_hjerteslag = time.monotonic() - 3600
+        planlegger_hjerteslag = None
 
         def vekk(self) -> None:
             pass
@@ -79,13 +80,13 @@ def test_readiness_fails_when_the_runner_has_stopped_beating(ny: Miljo, tmp_path
 
 
 def test_a_running_runner_makes_writes_readable(tmp_path: Path) -> None:
-    """Read-your-writes with the real projection runner (Bakgrunn) in the process."""
-    from service.kjerne import bygg_kjerne
+    """Read-your-writes with the real projection runner (Background) in the process."""
+    from service.bootstrap import build_core
     from service.settings import Settings
 
     url = f"sqlite:///{tmp_path / 'syfo.db'}"
-    kjerne = bygg_kjerne(Settings(database_url=url, data_dir=tmp_path))
-    bakgrunn = Bakgrunn(kjerne, intervall=5.0)  # a long tick: the write's wake-up must do it
+    kjerne = build_core(Settings(database_url=url, data_dir=tmp_path))
+    bakgrunn = Background(kjerne, intervall=5.0)  # a long tick: the write's wake-up must do it
     bakgrunn.start()
     try:
         with miljo(url, tmp_path, bakgrunn=bakgrunn) as m:
@@ -200,3 +201,40 @@ def test_unknown_routes_and_methods_answer_problem_details(ny: Miljo) -> None:
 
     assert (ingen.status_code, metode.status_code) == (404, 405)
     assert ingen.headers["content-type"] == metode.headers["content-type"] == "application/problem+json"
+
+
+def test_ready_reports_the_schedulers_heartbeat_and_refuses_when_it_is_stuck(tmp_path: Path) -> None:
+    """The slot job's alarm clock beats into /health/ready; a heartbeat older than the sweeps allow is 503."""
+    from service.bootstrap import build_background, build_core
+    from service.delivery.channels import Kanaloppsett
+    from service.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'syfo.db'}"
+    settings = Settings(database_url=url, data_dir=tmp_path)
+    kjerne = build_core(settings)
+    with Kanaloppsett(settings) as kanaler:
+        bakgrunn = build_background(kjerne, kanaler=kanaler, retention=False)
+        bakgrunn.start()
+        try:
+            with miljo(url, tmp_path, bakgrunn=bakgrunn) as m:
+                _vent(lambda: bakgrunn.planlegger_hjerteslag)  # the first tick runs at start
+                frisk = m.klient.get("/health/ready")
+                assert bakgrunn._vekkeklokke is not None
+                bakgrunn._vekkeklokke.hjerteslag = time.monotonic() - 24 * 3600  # a scheduler stuck for a day
+                stuck = m.klient.get("/health/ready")
+        finally:
+            bakgrunn.stopp()
+            kjerne.close()
+
+    assert frisk.status_code == 200
+    assert frisk.json()["checks"]["scheduler"] == "ok"
+    assert frisk.json()["checks"]["scheduler_heartbeat_age_s"] is not None
+    assert stuck.status_code == 503
+    assert stuck.json()["checks"]["scheduler"] == "stale"
+
+
+def _vent(betingelse: Any, sekunder: float = 30.0) -> None:
+    slutt = time.monotonic() + sekunder
+    while not betingelse():
+        assert time.monotonic() < slutt, "condition not met"
+        time.sleep(0.01)

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from service.integritet import verifiser
+from service.compliance.verify import verifiser
 
 from .api_hjelp import FNR, ORG1, Miljo, kl, miljo
 

@@ -12,8 +12,8 @@ from typing import Any
 from karantene_hjelp import FRISK_A, FRISK_B, GIFTIG, ORG, ULESELIG, gift, kl, sak, ulesbar
 
 from projections.oppdaterer import ALLE
-from service.bakgrunn import Bakgrunn
-from service.sletting import slett_fnr
+from service.background import Background
+from service.compliance.erasure import slett_fnr
 
 from .api_hjelp import Miljo, miljo
 
@@ -25,7 +25,7 @@ def leder(f: str, leder_id: str = "leder-ny") -> dict[str, Any]:
     return {"type": "narmeste_leder", "fnr": f, "orgnr": ORG, "leder_id": leder_id, "fom": "2025-02-01", "at": at}
 
 
-def vent_til_runneren_har_lest_alt(m: Miljo, bakgrunn: Bakgrunn) -> None:
+def vent_til_runneren_har_lest_alt(m: Miljo, bakgrunn: Background) -> None:
     siste = m.kjerne.app.siste_posisjon()
     frist = time.monotonic() + 60
     while min(m.kjerne.oppdaterer.posisjon(n) for n in ALLE) < siste or bakgrunn.projeksjon_hjerteslag == 0:
@@ -48,7 +48,7 @@ def test_a_poisoned_store_is_degraded_not_down_and_only_the_poisoned_person_is_r
         assert tidlig.status_code == 409, tidlig.text
         assert m.kjerne.app.siste_posisjon() == for_
 
-        bakgrunn = Bakgrunn(m.kjerne, intervall=0.05)
+        bakgrunn = Background(m.kjerne, intervall=0.05)
         m.klient.app.state.tjenester.bakgrunn = bakgrunn  # type: ignore[attr-defined]
         bakgrunn.start()
         try:

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import select
 
 from domain.kalender import OSLO
+from domain.tilgang import pluss_maneder
 from projections.sporringer import saker_pa
 from projections.tabeller import paminnelser, saker
-from service.seed import REFERANSEDATO, seed
-from service.tilgang import pluss_maneder
+from service.devtools.seed import REFERANSEDATO, seed
 
 from .api_hjelp import Miljo, miljo, postgres_schema
 

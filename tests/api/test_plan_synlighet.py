@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from service.api.deps import Tjenester
-from service.tilgang import Bruker, Rolle
+from domain.tilgang import Bruker, Rolle
+from service.usecases.services import Tjenester
 from service.web import oversikt, saksbilde
 
 from .api_hjelp import FNR, ORG1, Miljo, fortelling, kl

@@ -17,8 +17,8 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from projections.tabeller import paminnelser, revisjonslogg
-from service.bakgrunn import lag_utsender
-from service.kanaloppsett import Kanaloppsett
+from service.bootstrap import build_dispatcher
+from service.delivery.channels import Kanaloppsett
 
 from .api_hjelp import FNR, Miljo, fortelling, miljo
 
@@ -88,7 +88,9 @@ def test_reading_the_dead_letters_writes_one_record_per_case_shown(m: Miljo) -> 
                 "levering_maks_forsok": 1,
             }
         )
-        assert lag_utsender(m.kjerne, settings, Kanaloppsett(settings)).kjor(NAA + timedelta(seconds=1)).oppgitt == 2
+        assert (
+            build_dispatcher(m.kjerne, Kanaloppsett(settings), settings).kjor(NAA + timedelta(seconds=1)).oppgitt == 2
+        )
     m.kjerne.oppdaterer.fang_opp()
     sak, person = _sak_og_person(m, "leder-0-0")
 

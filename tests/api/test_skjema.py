@@ -68,8 +68,8 @@ class Token:
     """Bearer tokens through schemathesis' own auth hook, so its negative cases about auth stay negative."""
 
     def get(self, case: Any, _ctx: Any) -> str:
-        from service.api.auth import lag_token
         from service.settings import Settings
+        from service.usecases.auth import lag_token
 
         sub, rolle = _hvem(case)
         return lag_token(Settings().jwt_key.get_secret_value(), sub, rolle)

@@ -12,7 +12,7 @@ import pytest
 
 from domain.innstillinger import Innstillinger
 from domain.kalender import OSLO
-from service.tilgang import (
+from domain.tilgang import (
     Bruker,
     Lederrelasjon,
     Rolle,

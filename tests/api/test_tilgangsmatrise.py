@@ -113,7 +113,7 @@ def test_without_a_valid_token_nothing_is_read_or_written(historie: Miljo) -> No
 def test_an_expired_token_is_refused(historie: Miljo) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from service.api.auth import lag_token
+    from service.usecases.auth import lag_token
 
     gammel = lag_token(
         historie.settings.jwt_key.get_secret_value(), "NAV", "NAV", ttl_s=60, naa=datetime.now(UTC) - timedelta(hours=2)
@@ -124,6 +124,6 @@ def test_an_expired_token_is_refused(historie: Miljo) -> None:
 
 
 def _token_med_annen_nokkel() -> str:
-    from service.api.auth import lag_token
+    from service.usecases.auth import lag_token
 
     return lag_token("en-helt-annen-nokkel-som-er-lang-nok-0123456789", "NAV", "NAV")

@@ -13,8 +13,8 @@ from typing import Any
 import jwt
 import pytest
 
-from service.api.auth import ALGORITME, UTSTEDER, lag_token, les_token
-from service.api.problems import ApiFeil
+from service.usecases.auth import ALGORITME, UTSTEDER, lag_token, les_token
+from service.usecases.problems import ApiFeil
 
 from .api_hjelp import FNR_UTEN_SAK, Miljo, miljo
 

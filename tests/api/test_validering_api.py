@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from domain.kalender import OSLO
 from projections.tabeller import kommandologg, tidslinje
-from service.revisjon import PSEUDONYM_PREFIKS
+from service.compliance.audit import PSEUDONYM_PREFIKS
 
 from .api_hjelp import FNR, ORG1, Miljo, kl
 

@@ -29,7 +29,7 @@ from domain.innstillinger import Innstillinger
 from domain.kommandoer import Kommando, les_kommando
 from domain.milepeler import Vurdering, milepeler
 from domain.tilfelle import del_i_tilfeller
-from service.simulate import simuler
+from service.devtools.simulate import simuler
 
 OSLO = ZoneInfo("Europe/Oslo")
 INN = Innstillinger()

@@ -16,7 +16,7 @@ from factories import kl, steg, sykmelding_steg
 
 from domain.sykefravaer import Sykefravaer
 from domain.virksomhet import Virksomhet
-from service.application import Kvittering, SyfoApp
+from service.store.application import Kvittering, SyfoApp
 
 FNR = "PERSON-1"
 ORG = "ORG-1"

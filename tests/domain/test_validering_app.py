@@ -16,7 +16,7 @@ from factories import kl, steg, sykmelding_steg
 
 from domain.errors import DomainError
 from domain.sykefravaer import Sykefravaer, person_strom_id
-from service.application import Kvittering, SyfoApp
+from service.store.application import Kvittering, SyfoApp
 
 FNR = "PERSON-1"
 ORG = "ORG-1"

@@ -16,8 +16,8 @@ from uuid import UUID
 from sqlalchemy import Engine, inspect, text
 
 from domain.kalender import OSLO
-from service.kjerne import Kjerne, bygg_kjerne
-from service.seed import syntetisk_fnr, syntetisk_orgnr
+from service.bootstrap import Core, build_core
+from service.devtools.seed import syntetisk_fnr, syntetisk_orgnr
 from service.settings import Settings
 
 
@@ -47,8 +47,8 @@ def kl(d: date, klokke: str = "09:00") -> str:
     return datetime.combine(d, time.fromisoformat(klokke), OSLO).isoformat()
 
 
-def lag_kjerne(database_url: str, mappe: Path, **innstillinger: Any) -> Kjerne:
-    return bygg_kjerne(Settings(database_url=database_url, data_dir=mappe, **innstillinger))
+def lag_kjerne(database_url: str, mappe: Path, **innstillinger: Any) -> Core:
+    return build_core(Settings(database_url=database_url, data_dir=mappe, **innstillinger))
 
 
 def sak(fnr: str, fom: date, tom: date, nr: str, *, leder: str | None = None) -> list[dict[str, Any]]:
@@ -80,14 +80,14 @@ def sak(fnr: str, fom: date, tom: date, nr: str, *, leder: str | None = None) ->
     return kommandoer
 
 
-def send(kjerne: Kjerne, kommandoer: Iterable[dict[str, Any]]) -> None:
+def send(kjerne: Core, kommandoer: Iterable[dict[str, Any]]) -> None:
     app = kjerne.app
     for k in kommandoer:
         app.behandle(app.les(k))
     kjerne.oppdaterer.fang_opp()
 
 
-def case_ids(kjerne: Kjerne, fnr: str) -> list[str]:
+def case_ids(kjerne: Core, fnr: str) -> list[str]:
     app = kjerne.app
     return [s.case_id for s in app.person(app.person_for_fnr(fnr)).grunnlag(app.innstillinger).saker]
 
@@ -95,16 +95,16 @@ def case_ids(kjerne: Kjerne, fnr: str) -> list[str]:
 # ---------------------------------------------------------------- raw access to the event store's tables
 
 
-def _tabell(kjerne: Kjerne) -> tuple[str, str]:
+def _tabell(kjerne: Core) -> tuple[str, str]:
     navn = kjerne.app.recorder.events_table_name  # type: ignore[attr-defined]
     return navn, ("rowid" if kjerne.engine.dialect.name == "sqlite" else "notification_id")
 
 
-def id_param(kjerne: Kjerne, oid: UUID) -> Any:
+def id_param(kjerne: Core, oid: UUID) -> Any:
     return oid.hex if kjerne.engine.dialect.name == "sqlite" else oid
 
 
-def hendelser(kjerne: Kjerne, person_id: UUID) -> list[tuple[int, int, str, bytes]]:
+def hendelser(kjerne: Core, person_id: UUID) -> list[tuple[int, int, str, bytes]]:
     """(notification id, version, topic, stored state) of one stream, by version."""
     navn, nid = _tabell(kjerne)
     with kjerne.engine.connect() as conn:
@@ -118,13 +118,13 @@ def hendelser(kjerne: Kjerne, person_id: UUID) -> list[tuple[int, int, str, byte
     return [(int(n), int(v), t, bytes(s)) for n, v, t, s in rader]
 
 
-def alle_tilstander(kjerne: Kjerne) -> list[bytes]:
+def alle_tilstander(kjerne: Core) -> list[bytes]:
     navn, _ = _tabell(kjerne)
     with kjerne.engine.connect() as conn:
         return [bytes(s) for (s,) in conn.execute(text(f"SELECT state FROM {navn}"))]
 
 
-def flipp_byte(kjerne: Kjerne, notification_id: int, indeks: int = -1) -> None:
+def flipp_byte(kjerne: Core, notification_id: int, indeks: int = -1) -> None:
     """Flip one bit of one byte of a stored payload, directly in the database."""
     navn, nid = _tabell(kjerne)
     with kjerne.engine.begin() as conn:
@@ -135,19 +135,19 @@ def flipp_byte(kjerne: Kjerne, notification_id: int, indeks: int = -1) -> None:
         conn.execute(text(f"UPDATE {navn} SET state = :s WHERE {nid} = :n"), {"s": bytes(state), "n": notification_id})
 
 
-def sett_state(kjerne: Kjerne, notification_id: int, state: bytes) -> None:
+def sett_state(kjerne: Core, notification_id: int, state: bytes) -> None:
     navn, nid = _tabell(kjerne)
     with kjerne.engine.begin() as conn:
         conn.execute(text(f"UPDATE {navn} SET state = :s WHERE {nid} = :n"), {"s": state, "n": notification_id})
 
 
-def slett_hendelse(kjerne: Kjerne, notification_id: int) -> None:
+def slett_hendelse(kjerne: Core, notification_id: int) -> None:
     navn, nid = _tabell(kjerne)
     with kjerne.engine.begin() as conn:
         conn.execute(text(f"DELETE FROM {navn} WHERE {nid} = :n"), {"n": notification_id})
 
 
-def slett_kjederad(kjerne: Kjerne, notification_id: int) -> None:
+def slett_kjederad(kjerne: Core, notification_id: int) -> None:
     with kjerne.engine.begin() as conn:
         conn.execute(text("DELETE FROM kjede WHERE notification_id = :n"), {"n": notification_id})
 

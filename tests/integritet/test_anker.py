@@ -17,16 +17,16 @@ from integritet_hjelp import FNR_A, FNR_B, FNR_C, lag_kjerne, sak, send, slett_h
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from service import integritet
-from service.anchor import chain_head
-from service.bakgrunn import Bakgrunn
+from service.background import Background
+from service.bootstrap import Core
 from service.cli import app as cli
-from service.integritet import verifiser
-from service.kjerne import Kjerne
+from service.compliance import verify as integritet
+from service.compliance.anchor import chain_head
+from service.compliance.verify import verifiser
 
 
 @pytest.fixture
-def kjerne(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Kjerne]:
+def kjerne(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Core]:
     monkeypatch.setenv("SYFO_DATABASE_URL", database_url)
     monkeypatch.setenv("SYFO_DATA_DIR", str(tmp_path))
     k = lag_kjerne(database_url, tmp_path)
@@ -36,7 +36,7 @@ def kjerne(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     k.close()
 
 
-def _kutt_halen(k: Kjerne, antall: int) -> list[int]:
+def _kutt_halen(k: Core, antall: int) -> list[int]:
     """Delete the newest events together with their chain rows, as someone with database access would."""
     with k.engine.connect() as conn:
         nyeste = [
@@ -54,7 +54,7 @@ def _linjer(fil: Path) -> list[dict[str, object]]:
 
 
 def test_deleting_the_newest_events_with_their_chain_rows_fails_verify_thanks_to_the_anchor(
-    kjerne: Kjerne, tmp_path: Path
+    kjerne: Core, tmp_path: Path
 ) -> None:
     fil = tmp_path / "kjedeanker.jsonl"  # the default: in the data directory
     forste = CliRunner().invoke(cli, ["verify"])
@@ -75,9 +75,9 @@ def test_deleting_the_newest_events_with_their_chain_rows_fails_verify_thanks_to
     assert len(_linjer(fil)) == 1  # a failed check anchors nothing
 
 
-def test_a_tail_cut_and_written_again_differs_from_its_anchor(kjerne: Kjerne, tmp_path: Path) -> None:
+def test_a_tail_cut_and_written_again_differs_from_its_anchor(kjerne: Core, tmp_path: Path) -> None:
     fil = tmp_path / "anker" / "egen.jsonl"
-    assert CliRunner().invoke(cli, ["verify"], env={"SYFO_KJEDEANKER_FIL": str(fil)}).exit_code == 0
+    assert CliRunner().invoke(cli, ["verify"], env={"SYFO_CHAIN_ANCHOR_FILE": str(fil)}).exit_code == 0
     hode = chain_head(kjerne.engine)
     assert hode is not None
 
@@ -87,12 +87,12 @@ def test_a_tail_cut_and_written_again_differs_from_its_anchor(kjerne: Kjerne, tm
     rapport = verifiser(kjerne.app, kjerne.engine, anker=fil)
     assert not rapport.ok
     assert [(b.art, b.posisjon) for b in rapport.brudd] == [(integritet.ANKER_AVVIK, hode[0])]
-    res = CliRunner().invoke(cli, ["verify"], env={"SYFO_KJEDEANKER_FIL": str(fil)})
+    res = CliRunner().invoke(cli, ["verify"], env={"SYFO_CHAIN_ANCHOR_FILE": str(fil)})
     assert res.exit_code == 1
     assert "differs from its anchor" in res.stdout
 
 
-def test_an_altered_anchor_file_fails_verify(kjerne: Kjerne, tmp_path: Path) -> None:
+def test_an_altered_anchor_file_fails_verify(kjerne: Core, tmp_path: Path) -> None:
     fil = tmp_path / "kjedeanker.jsonl"
     assert CliRunner().invoke(cli, ["verify"]).exit_code == 0
     fil.write_text(fil.read_text().replace('"position": ', '"position": "x'))
@@ -102,9 +102,9 @@ def test_an_altered_anchor_file_fails_verify(kjerne: Kjerne, tmp_path: Path) -> 
     assert [b.art for b in rapport.brudd] == [integritet.ANKER_ULESBAR]
 
 
-def test_the_daily_job_of_the_background_process_anchors_the_head(kjerne: Kjerne, tmp_path: Path) -> None:
+def test_the_daily_job_of_the_background_process_anchors_the_head(kjerne: Core, tmp_path: Path) -> None:
     fil = tmp_path / "daglig.jsonl"
-    bakgrunn = Bakgrunn(kjerne, kjedeanker=fil, kjedeanker_intervall=timedelta(days=1))
+    bakgrunn = Background(kjerne, kjedeanker=fil, kjedeanker_intervall=timedelta(days=1))
 
     bakgrunn.start()
     try:
@@ -117,8 +117,8 @@ def test_the_daily_job_of_the_background_process_anchors_the_head(kjerne: Kjerne
     assert not verifiser(kjerne.app, kjerne.engine, anker=fil).ok
 
 
-def test_an_anchor_file_that_cannot_be_written_is_named_and_exits_2(kjerne: Kjerne, tmp_path: Path) -> None:
-    res = CliRunner().invoke(cli, ["verify"], env={"SYFO_KJEDEANKER_FIL": str(tmp_path)})  # a directory
+def test_an_anchor_file_that_cannot_be_written_is_named_and_exits_2(kjerne: Core, tmp_path: Path) -> None:
+    res = CliRunner().invoke(cli, ["verify"], env={"SYFO_CHAIN_ANCHOR_FILE": str(tmp_path)})  # a directory
 
     assert res.exit_code == 2
-    assert "SYFO_KJEDEANKER_FIL" in res.stderr
+    assert "SYFO_CHAIN_ANCHOR_FILE" in res.stderr

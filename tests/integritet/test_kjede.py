@@ -29,15 +29,16 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from domain.sykefravaer import Sykefravaer
-from service import integritet, kjede
+from service.bootstrap import Core
 from service.cli import app as cli
-from service.integritet import verifiser
-from service.kjede import KjedeFeil
-from service.kjerne import Kjerne
+from service.compliance import verify as integritet
+from service.compliance.verify import verifiser
+from service.store import hashchain as kjede
+from service.store.hashchain import KjedeFeil
 
 
 @pytest.fixture
-def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
+def kjerne(database_url: str, tmp_path: Path) -> Iterator[Core]:
     k = lag_kjerne(database_url, tmp_path)
     send(k, sak(FNR_A, date(2025, 1, 6), date(2025, 3, 28), "a"))
     send(k, sak(FNR_B, date(2025, 1, 13), date(2025, 2, 28), "b"))
@@ -45,13 +46,13 @@ def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
     k.close()
 
 
-def sykmelding_av(k: Kjerne, fnr: str) -> tuple[int, int]:
+def sykmelding_av(k: Core, fnr: str) -> tuple[int, int]:
     """(notification id, version) of the person's sick note."""
     pid = k.app.person_for_fnr(fnr)
     return next((n, v) for n, v, t, _ in hendelser(k, pid) if t == Sykefravaer.SykmeldingMottatt.TOPIC)
 
 
-def test_a_store_written_by_the_service_verifies_with_one_chain_row_per_event(kjerne: Kjerne) -> None:
+def test_a_store_written_by_the_service_verifies_with_one_chain_row_per_event(kjerne: Core) -> None:
     rapport = verifiser(kjerne.app, kjerne.engine)
 
     assert rapport.ok, rapport.brudd
@@ -63,7 +64,7 @@ def test_a_store_written_by_the_service_verifies_with_one_chain_row_per_event(kj
     assert rapport.hode is not None
 
 
-def test_one_flipped_byte_of_a_stored_event_is_named_by_verify(kjerne: Kjerne) -> None:
+def test_one_flipped_byte_of_a_stored_event_is_named_by_verify(kjerne: Core) -> None:
     nid, versjon = sykmelding_av(kjerne, FNR_A)
 
     flipp_byte(kjerne, nid)
@@ -77,7 +78,7 @@ def test_one_flipped_byte_of_a_stored_event_is_named_by_verify(kjerne: Kjerne) -
     assert b.strom == str(kjerne.app.person_for_fnr(FNR_A))
 
 
-def test_a_deleted_event_is_reported_as_the_gap_it_leaves(kjerne: Kjerne) -> None:
+def test_a_deleted_event_is_reported_as_the_gap_it_leaves(kjerne: Core) -> None:
     nid, versjon = sykmelding_av(kjerne, FNR_B)
 
     slett_hendelse(kjerne, nid)
@@ -88,7 +89,7 @@ def test_a_deleted_event_is_reported_as_the_gap_it_leaves(kjerne: Kjerne) -> Non
     ]
 
 
-def test_an_event_deleted_with_its_chain_row_shows_as_a_missing_position_and_version(kjerne: Kjerne) -> None:
+def test_an_event_deleted_with_its_chain_row_shows_as_a_missing_position_and_version(kjerne: Core) -> None:
     nid, _ = sykmelding_av(kjerne, FNR_A)
     with kjerne.engine.connect() as conn:
         posisjon = conn.execute(text("SELECT posisjon FROM kjede WHERE notification_id = :n"), {"n": nid}).scalar_one()
@@ -106,7 +107,7 @@ def test_an_event_deleted_with_its_chain_row_shows_as_a_missing_position_and_ver
     assert f"position {posisjon} is missing" in forste.melding
 
 
-def test_an_altered_chain_row_breaks_the_store_wide_link(kjerne: Kjerne) -> None:
+def test_an_altered_chain_row_breaks_the_store_wide_link(kjerne: Core) -> None:
     nid, _ = sykmelding_av(kjerne, FNR_B)
     with kjerne.engine.begin() as conn:
         conn.execute(text("UPDATE kjede SET global_hash = :h WHERE notification_id = :n"), {"h": "0" * 64, "n": nid})
@@ -119,7 +120,7 @@ def test_an_altered_chain_row_breaks_the_store_wide_link(kjerne: Kjerne) -> None
 
 
 def test_events_stored_without_the_chain_are_named_then_chained_by_the_next_write(
-    database_url: str, tmp_path: Path, kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch
+    database_url: str, tmp_path: Path, kjerne: Core, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     uten = lag_kjerne(database_url, tmp_path, hashkjede=False)
     try:
@@ -144,7 +145,7 @@ def test_events_stored_without_the_chain_are_named_then_chained_by_the_next_writ
     assert rapport.kjederader == siste + 2
 
 
-def test_verifying_one_case_checks_only_the_stream_that_holds_it(kjerne: Kjerne) -> None:
+def test_verifying_one_case_checks_only_the_stream_that_holds_it(kjerne: Core) -> None:
     app = kjerne.app
     sak_a = app.person(app.person_for_fnr(FNR_A)).grunnlag(app.innstillinger).saker[0].case_id
     sak_b = app.person(app.person_for_fnr(FNR_B)).grunnlag(app.innstillinger).saker[0].case_id
@@ -159,7 +160,7 @@ def test_verifying_one_case_checks_only_the_stream_that_holds_it(kjerne: Kjerne)
 
 
 def test_syfo_verify_exits_1_and_prints_the_first_broken_link(
-    database_url: str, tmp_path: Path, kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch
+    database_url: str, tmp_path: Path, kjerne: Core, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SYFO_DATABASE_URL", database_url)
     monkeypatch.setenv("SYFO_DATA_DIR", str(tmp_path))
@@ -175,7 +176,7 @@ def test_syfo_verify_exits_1_and_prints_the_first_broken_link(
     assert FNR_A not in res.stdout  # PRIV-3
 
 
-def test_postgresql_notification_ids_may_skip_but_chain_positions_do_not(database_url: str, kjerne: Kjerne) -> None:
+def test_postgresql_notification_ids_may_skip_but_chain_positions_do_not(database_url: str, kjerne: Core) -> None:
     """A rolled-back insert consumes its sequence values: "gapless" is checked on chain positions."""
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite row ids do not skip")
@@ -195,7 +196,7 @@ def test_postgresql_notification_ids_may_skip_but_chain_positions_do_not(databas
     assert posisjoner == list(range(1, len(posisjoner) + 1))
 
 
-def test_on_sqlite_a_write_after_the_newest_event_was_deleted_is_refused(database_url: str, kjerne: Kjerne) -> None:
+def test_on_sqlite_a_write_after_the_newest_event_was_deleted_is_refused(database_url: str, kjerne: Core) -> None:
     """SQLite hands the deleted row id out again; the chain will not link a second event to it."""
     if not database_url.startswith("sqlite"):
         pytest.skip("PostgreSQL never reuses a notification id")
@@ -214,12 +215,13 @@ def test_the_tables_the_recorder_creates_before_the_migrations_are_the_ones_the_
     from alembic.runtime.migration import MigrationContext
 
     from projections.tabeller import metadata
-    from service.migrering import oppgrader
+    from service.bootstrap import build_app
     from service.settings import Settings
-    from service.wiring import lag_app, lesemodell_engine
+    from service.store.database import lesemodell_engine
+    from service.store.migrations import oppgrader
 
     settings = Settings(database_url=database_url, data_dir=tmp_path)
-    app = lag_app(settings)
+    app = build_app(settings)
     app.behandle(app.les({"type": "virksomhet", "orgnr": "999999995", "hr_id": "h", "at": kl(date(2025, 1, 6))}))
     app.close()
     engine = lesemodell_engine(settings)

@@ -28,14 +28,14 @@ from sqlalchemy import text
 
 from domain.sykefravaer import Sykefravaer
 from domain.virksomhet import Virksomhet
-from service.integritet import HENDELSE_ENDRET, verifiser
-from service.kjerne import Kjerne
-from service.kryptering import MAGI, SYSTEMSUBJEKT, Hovednokkel, nokkel_id
-from service.sletting import nokkellager, slett_fnr
+from service.bootstrap import Core
+from service.compliance.erasure import nokkellager, slett_fnr
+from service.compliance.verify import HENDELSE_ENDRET, verifiser
+from service.store.encryption import MAGI, SYSTEMSUBJEKT, Hovednokkel, nokkel_id
 
 
 @pytest.fixture
-def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
+def kjerne(database_url: str, tmp_path: Path) -> Iterator[Core]:
     k = lag_kjerne(database_url, tmp_path)
     send(k, [{"type": "virksomhet", "orgnr": ORG, "hr_id": "hr-1", "at": kl(date(2025, 1, 2))}])
     send(k, sak(FNR_A, date(2025, 1, 6), date(2025, 3, 28), "a", leder="leder-anna"))
@@ -44,11 +44,11 @@ def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
     k.close()
 
 
-def nokler_i(k: Kjerne, fnr: str) -> set[object]:
+def nokler_i(k: Core, fnr: str) -> set[object]:
     return {nokkel_id(s) for *_, s in hendelser(k, k.app.person_for_fnr(fnr))}
 
 
-def test_no_event_payload_is_stored_in_clear_text(kjerne: Kjerne) -> None:
+def test_no_event_payload_is_stored_in_clear_text(kjerne: Core) -> None:
     tilstander = alle_tilstander(kjerne)
 
     assert tilstander
@@ -57,7 +57,7 @@ def test_no_event_payload_is_stored_in_clear_text(kjerne: Kjerne) -> None:
         assert not any(hemmelig.encode() in s for s in tilstander), hemmelig
 
 
-def test_each_person_has_a_data_key_of_their_own_and_other_streams_use_the_services_key(kjerne: Kjerne) -> None:
+def test_each_person_has_a_data_key_of_their_own_and_other_streams_use_the_services_key(kjerne: Core) -> None:
     app = kjerne.app
     a, b = nokler_i(kjerne, FNR_A), nokler_i(kjerne, FNR_B)
 
@@ -70,7 +70,7 @@ def test_each_person_has_a_data_key_of_their_own_and_other_streams_use_the_servi
     assert {subjekt[str(nokkel_id(s))] for *_, s in virksomhet} == {str(SYSTEMSUBJEKT)}
 
 
-def test_the_data_keys_are_stored_only_wrapped_with_the_master_key(kjerne: Kjerne) -> None:
+def test_the_data_keys_are_stored_only_wrapped_with_the_master_key(kjerne: Core) -> None:
     nid = next(iter(nokler_i(kjerne, FNR_A)))
     with kjerne.engine.connect() as conn:
         innpakket = conn.execute(
@@ -86,7 +86,7 @@ def test_the_data_keys_are_stored_only_wrapped_with_the_master_key(kjerne: Kjern
         Hovednokkel(b"another-master-key-0123456789abcdef").pakk_ut(nid, pid, innpakket)
 
 
-def test_a_payload_moved_onto_another_event_fails_authentication(kjerne: Kjerne) -> None:
+def test_a_payload_moved_onto_another_event_fails_authentication(kjerne: Core) -> None:
     """The stream id, version and topic are authenticated with the payload: no cut-and-paste."""
     app = kjerne.app
     pid = app.person_for_fnr(FNR_A)
@@ -130,7 +130,7 @@ def test_events_stored_before_encryption_was_on_are_read_and_new_ones_encrypted(
 
 
 def test_an_application_that_cached_a_destroyed_key_writes_under_a_new_one(
-    database_url: str, tmp_path: Path, kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch
+    database_url: str, tmp_path: Path, kjerne: Core, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another process erased the person while this one still held the key: its write is refused in
     its own transaction (the key row is checked there) and retried under a fresh key."""

@@ -18,9 +18,9 @@ from integritet_hjelp import FNR_A, ORG, alle_tilstander, hendelser, kl, lag_kje
 from sqlalchemy import text
 
 from domain.sykefravaer import Sykefravaer
-from service.kjerne import Kjerne
-from service.kryptering import MAGI, SYSTEMSUBJEKT, nokkel_id
-from service.sletting import slett_fnr
+from service.bootstrap import Core
+from service.compliance.erasure import slett_fnr
+from service.store.encryption import MAGI, SYSTEMSUBJEKT, nokkel_id
 
 NAVN = "Ola Ødegård Nordmann"
 LEDER_NAVN = "Kari Bjørnstad"
@@ -29,7 +29,7 @@ VIRKSOMHET = "Bakeriet Ødegård AS"
 
 
 @pytest.fixture
-def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
+def kjerne(database_url: str, tmp_path: Path) -> Iterator[Core]:
     k = lag_kjerne(database_url, tmp_path)
     send(k, [{"type": "virksomhet", "orgnr": ORG, "hr_id": "hr-1", "navn": VIRKSOMHET, "at": kl(date(2025, 1, 2))}])
     send(k, sak(FNR_A, date(2025, 1, 6), date(2025, 3, 28), "a"))
@@ -58,7 +58,7 @@ def _i_klartekst(tilstander: list[bytes], verdi: str) -> bool:
     return any(verdi.encode() in s or verdi.encode("unicode_escape") in s for s in tilstander)
 
 
-def test_no_name_or_e_mail_is_stored_in_clear_text(kjerne: Kjerne) -> None:
+def test_no_name_or_e_mail_is_stored_in_clear_text(kjerne: Core) -> None:
     tilstander = alle_tilstander(kjerne)
 
     assert all(s.startswith(MAGI) for s in tilstander)
@@ -66,7 +66,7 @@ def test_no_name_or_e_mail_is_stored_in_clear_text(kjerne: Kjerne) -> None:
         assert not _i_klartekst(tilstander, verdi), verdi
 
 
-def test_the_names_are_encrypted_with_the_persons_own_key(kjerne: Kjerne) -> None:
+def test_the_names_are_encrypted_with_the_persons_own_key(kjerne: Core) -> None:
     person_id = kjerne.app.person_for_fnr(FNR_A)
     navnehendelser = {
         Sykefravaer.PersonRegistrert.TOPIC,
@@ -83,7 +83,7 @@ def test_the_names_are_encrypted_with_the_persons_own_key(kjerne: Kjerne) -> Non
     assert str(SYSTEMSUBJEKT) not in {subjekt[str(n)] for n in nokler}
 
 
-def test_the_service_reads_the_names_back(kjerne: Kjerne) -> None:
+def test_the_service_reads_the_names_back(kjerne: Core) -> None:
     app = kjerne.app
     g = app.person(app.person_for_fnr(FNR_A)).grunnlag(app.innstillinger)
     relasjon = g.lederrelasjon(ORG, date(2025, 1, 10))
@@ -94,7 +94,7 @@ def test_the_service_reads_the_names_back(kjerne: Kjerne) -> None:
     assert (relasjon["leder_navn"], relasjon["leder_epost"]) == (LEDER_NAVN, LEDER_EPOST)
 
 
-def test_after_erasure_the_names_cannot_be_read_and_no_read_model_row_holds_them(kjerne: Kjerne) -> None:
+def test_after_erasure_the_names_cannot_be_read_and_no_read_model_row_holds_them(kjerne: Core) -> None:
     """RET-3 with PRIV-4: the key is destroyed, the read-model rows purged."""
     app = kjerne.app
     slett_fnr(kjerne, FNR_A)

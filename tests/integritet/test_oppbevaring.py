@@ -29,11 +29,11 @@ from domain.oppbevaring import (
     utlopt,
 )
 from domain.sykefravaer import Sykefravaer, makulert_hendelse
+from service.bootstrap import Core
 from service.cli import app as cli
-from service.integritet import verifiser
-from service.kjerne import Kjerne
-from service.oppbevaring import kjor_oppbevaring
-from service.sletting import sett_bevaringspalegg
+from service.compliance.erasure import sett_bevaringspalegg
+from service.compliance.retention import kjor_oppbevaring
+from service.compliance.verify import verifiser
 
 IDAG = date(2025, 6, 2)
 NAA = datetime(2025, 6, 2, 3, 0, tzinfo=UTC)
@@ -137,7 +137,7 @@ def test_a_stream_whose_key_is_destroyed_replays_from_placeholders() -> None:
 
 
 @pytest.fixture
-def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
+def kjerne(database_url: str, tmp_path: Path) -> Iterator[Core]:
     """A: closed 2021-03-14, expired. B: closed 2023-03-13, kept. C: expired but under a legal hold.
     D: no case, one command in 2021, expired. E: closed exactly three years before IDAG, kept."""
     k = lag_kjerne(database_url, tmp_path)
@@ -153,11 +153,11 @@ def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
     k.close()
 
 
-def har_data(k: Kjerne, fnr: str) -> bool:
+def har_data(k: Core, fnr: str) -> bool:
     return bool(k.app.person(k.app.person_for_fnr(fnr)).fakta)
 
 
-def test_a_retention_run_with_a_fixed_clock_erases_exactly_the_expired_people(kjerne: Kjerne) -> None:
+def test_a_retention_run_with_a_fixed_clock_erases_exactly_the_expired_people(kjerne: Core) -> None:
     prove = kjor_oppbevaring(kjerne, IDAG, ar=3, torrkjoring=True, naa=NAA)
 
     assert (prove.slettet_personer, prove.slettet_saker, prove.holdt_tilbake, prove.feilet) == (2, 1, 1, 0)
@@ -179,7 +179,7 @@ def test_a_retention_run_with_a_fixed_clock_erases_exactly_the_expired_people(kj
     assert (igjen.slettet_personer, igjen.holdt_tilbake) == (0, 1)  # idempotent
 
 
-def test_the_next_day_the_case_closed_three_years_before_expires_too(kjerne: Kjerne) -> None:
+def test_the_next_day_the_case_closed_three_years_before_expires_too(kjerne: Core) -> None:
     kjor_oppbevaring(kjerne, IDAG, ar=3, naa=NAA)
 
     rapport = kjor_oppbevaring(kjerne, date(2025, 6, 3), ar=3, naa=NAA)
@@ -189,7 +189,7 @@ def test_the_next_day_the_case_closed_three_years_before_expires_too(kjerne: Kje
     assert har_data(kjerne, FNR_B)
 
 
-def test_a_longer_retention_period_keeps_everyone(kjerne: Kjerne) -> None:
+def test_a_longer_retention_period_keeps_everyone(kjerne: Core) -> None:
     rapport = kjor_oppbevaring(kjerne, IDAG, ar=5, naa=NAA)
 
     assert rapport.slettet_personer == 0
@@ -197,7 +197,7 @@ def test_a_longer_retention_period_keeps_everyone(kjerne: Kjerne) -> None:
 
 
 def test_syfo_retention_prints_counts_and_lifting_a_legal_hold_lets_the_case_go(
-    database_url: str, tmp_path: Path, kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch
+    database_url: str, tmp_path: Path, kjerne: Core, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SYFO_DATABASE_URL", database_url)
     monkeypatch.setenv("SYFO_DATA_DIR", str(tmp_path))

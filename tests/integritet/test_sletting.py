@@ -32,19 +32,19 @@ from domain.kalender import OSLO
 from domain.oppbevaring import GRUNN_ANMODNING, BevaringspaleggError
 from domain.sykefravaer import Sykefravaer
 from projections.tabeller import PROJEKSJONER, paminnelser, tidslinje
-from service import kjede
+from service.bootstrap import Core
 from service.cli import app as cli
-from service.integritet import verifiser
-from service.kjerne import Kjerne
-from service.kryptering import MAGI, nokkel_id
-from service.sletting import PersonNotFoundError, sett_bevaringspalegg, slett_fnr, slett_person
+from service.compliance.erasure import PersonNotFoundError, sett_bevaringspalegg, slett_fnr, slett_person
+from service.compliance.verify import verifiser
+from service.store import hashchain as kjede
+from service.store.encryption import MAGI, nokkel_id
 
 ERASED_AT = datetime(2025, 2, 10, 12, 0, tzinfo=UTC)
 HEMMELIGHETER_A = (FNR_A, "leder-anna", "lege-a", "SM-a")
 
 
 @pytest.fixture
-def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
+def kjerne(database_url: str, tmp_path: Path) -> Iterator[Core]:
     k = lag_kjerne(database_url, tmp_path)
     send(k, sak(FNR_A, date(2025, 1, 6), date(2025, 3, 28), "a", leder="leder-anna"))
     send(k, sak(FNR_B, date(2025, 1, 13), date(2025, 3, 14), "b"))
@@ -52,7 +52,7 @@ def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
     k.close()
 
 
-def rader_for(k: Kjerne, person_id: str) -> dict[str, list[tuple[Any, ...]]]:
+def rader_for(k: Core, person_id: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every projection row of one person."""
     ut = {}
     with k.engine.connect() as conn:
@@ -63,7 +63,7 @@ def rader_for(k: Kjerne, person_id: str) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_an_erased_person_leaves_no_readable_data_and_the_chain_still_verifies(
-    kjerne: Kjerne, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+    kjerne: Core, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
     app = kjerne.app
     a, b = app.person_for_fnr(FNR_A), app.person_for_fnr(FNR_B)
@@ -121,7 +121,7 @@ def test_an_erased_person_leaves_no_readable_data_and_the_chain_still_verifies(
     assert app.person(b).fakta == b_fakta
 
 
-def test_a_rebuild_after_an_erasure_gives_the_same_rows(kjerne: Kjerne) -> None:
+def test_a_rebuild_after_an_erasure_gives_the_same_rows(kjerne: Core) -> None:
     slett_fnr(kjerne, FNR_A, naa=ERASED_AT)
     live = tabeller(kjerne.engine)
 
@@ -130,7 +130,7 @@ def test_a_rebuild_after_an_erasure_gives_the_same_rows(kjerne: Kjerne) -> None:
     assert tabeller(kjerne.engine) == live
 
 
-def test_erasing_twice_records_one_erasure(kjerne: Kjerne) -> None:
+def test_erasing_twice_records_one_erasure(kjerne: Core) -> None:
     forste = slett_fnr(kjerne, FNR_A, naa=ERASED_AT)
     andre = slett_fnr(kjerne, FNR_A, naa=ERASED_AT)
 
@@ -140,12 +140,12 @@ def test_erasing_twice_records_one_erasure(kjerne: Kjerne) -> None:
     assert topics.count(Sykefravaer.PersonopplysningerSlettet.TOPIC) == 1
 
 
-def test_a_person_never_stored_cannot_be_erased(kjerne: Kjerne) -> None:
+def test_a_person_never_stored_cannot_be_erased(kjerne: Core) -> None:
     with pytest.raises(PersonNotFoundError):
         slett_fnr(kjerne, "10108000398")
 
 
-def test_a_case_under_legal_hold_stops_the_erasure_until_the_hold_is_lifted(kjerne: Kjerne) -> None:
+def test_a_case_under_legal_hold_stops_the_erasure_until_the_hold_is_lifted(kjerne: Core) -> None:
     (sak_a,) = case_ids(kjerne, FNR_A)
 
     assert sett_bevaringspalegg(kjerne, sak_a, pa=True, naa=ERASED_AT)
@@ -163,7 +163,7 @@ def test_a_case_under_legal_hold_stops_the_erasure_until_the_hold_is_lifted(kjer
     assert vist == [("bevaringspalegg_opphevet", sak_a), ("bevaringspalegg_satt", sak_a)]
 
 
-def test_a_person_erased_and_sick_again_starts_afresh(kjerne: Kjerne) -> None:
+def test_a_person_erased_and_sick_again_starts_afresh(kjerne: Core) -> None:
     slett_person(kjerne, kjerne.app.person_for_fnr(FNR_A), naa=ERASED_AT)
 
     send(kjerne, sak(FNR_A, date(2026, 5, 4), date(2026, 6, 26), "igjen"))
@@ -176,7 +176,7 @@ def test_a_person_erased_and_sick_again_starts_afresh(kjerne: Kjerne) -> None:
 
 
 def test_syfo_erase_names_no_identity_number_and_refuses_under_a_legal_hold(
-    database_url: str, tmp_path: Path, kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch
+    database_url: str, tmp_path: Path, kjerne: Core, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SYFO_DATABASE_URL", database_url)
     monkeypatch.setenv("SYFO_DATA_DIR", str(tmp_path))
@@ -197,7 +197,7 @@ def test_syfo_erase_names_no_identity_number_and_refuses_under_a_legal_hold(
 
 
 def test_the_erasure_event_and_the_destruction_of_the_key_commit_together(
-    kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch
+    kjerne: Core, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Both happen in the events' own transaction: when that fails, neither happened."""
     pid = kjerne.app.person_for_fnr(FNR_A)

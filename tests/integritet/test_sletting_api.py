@@ -2,7 +2,7 @@
 
 The story of the API tests (``tests/api/api_hjelp.fortelling``: one person, two employers, a leader,
 consents, a meeting, a plan) is told through the API, the person is erased as the API's SYSTEM
-endpoint would (``service.sletting.slett_fnr``), and every reader asks again.
+endpoint would (``service.compliance.erasure.slett_fnr``), and every reader asks again.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 import structlog
 from api.api_hjelp import FNR, fortelling, miljo
 
-from service.integritet import verifiser
-from service.sletting import slett_fnr
+from service.compliance.erasure import slett_fnr
+from service.compliance.verify import verifiser
 
 # What the story stored about the person: identity number, ids of their documents, people around them.
 SPOR = (FNR, "SM1", "SM2", "lege-1", "leder-A", "tv-1", "bht-1", "2025-03-28")

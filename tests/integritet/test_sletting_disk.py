@@ -20,10 +20,10 @@ from integritet_hjelp import FNR_A, FNR_B, lag_kjerne, sak, send
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from service.bootstrap import build_core
 from service.cli import app as cli
-from service.kjerne import bygg_kjerne
+from service.compliance.erasure import slett_fnr
 from service.settings import Settings
-from service.sletting import slett_fnr
 
 
 def _fnr_former(fnr: str) -> list[bytes]:
@@ -57,7 +57,7 @@ def test_after_syfo_erase_no_file_of_the_sqlite_store_holds_the_fnr_or_the_wrapp
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     mappe = tmp_path / "data"
-    kjerne = bygg_kjerne(Settings(data_dir=mappe))  # stays open: a running service's connections
+    kjerne = build_core(Settings(data_dir=mappe))  # stays open: a running service's connections
     try:
         send(kjerne, sak(FNR_A, date(2025, 1, 6), date(2025, 3, 28), "a", leder="leder-anna"))
         send(kjerne, sak(FNR_B, date(2025, 1, 13), date(2025, 3, 14), "b"))
@@ -84,7 +84,7 @@ def test_after_syfo_erase_no_file_of_the_sqlite_store_holds_the_fnr_or_the_wrapp
 
 @pytest.mark.usefixtures("uten_syfo_miljo")
 def test_every_connection_of_the_sqlite_store_overwrites_what_it_deletes(tmp_path: Path) -> None:
-    kjerne = bygg_kjerne(Settings(data_dir=tmp_path))
+    kjerne = build_core(Settings(data_dir=tmp_path))
     try:
         with kjerne.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
@@ -100,7 +100,7 @@ def test_the_data_directory_is_created_0700_and_the_database_files_0600(tmp_path
     gammel = os.umask(0o022)  # the usual umask: without care it gives 0755 and 0644
     try:
         mappe = tmp_path / "ny" / "data"
-        kjerne = bygg_kjerne(Settings(data_dir=mappe))
+        kjerne = build_core(Settings(data_dir=mappe))
         try:
             send(kjerne, sak(FNR_A, date(2025, 1, 6), date(2025, 2, 28), "a"))
             modus = {f.name: stat.S_IMODE(os.stat(f).st_mode) for f in mappe.iterdir()}
@@ -117,11 +117,11 @@ def test_the_data_directory_is_created_0700_and_the_database_files_0600(tmp_path
 @pytest.mark.usefixtures("uten_syfo_miljo")
 def test_an_existing_world_readable_database_file_is_narrowed_to_0600(tmp_path: Path) -> None:
     db = tmp_path / "syfo.db"
-    kjerne = bygg_kjerne(Settings(database_url=f"sqlite:///{db}", data_dir=tmp_path))
+    kjerne = build_core(Settings(database_url=f"sqlite:///{db}", data_dir=tmp_path))
     kjerne.close()
     db.chmod(0o644)
 
-    kjerne = bygg_kjerne(Settings(database_url=f"sqlite:///{db}", data_dir=tmp_path))
+    kjerne = build_core(Settings(database_url=f"sqlite:///{db}", data_dir=tmp_path))
     kjerne.close()
 
     assert stat.S_IMODE(os.stat(db).st_mode) == 0o600

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, text
 
 from projections.oppdaterer import Kjoring
-from service.kjerne import bygg_kjerne
+from service.bootstrap import build_core
 from service.settings import Settings
 
 
 def main() -> None:
     url = sys.argv[1]
-    kjerne = bygg_kjerne(Settings(database_url=url))
+    kjerne = build_core(Settings(database_url=url))
     kjerne.oppdaterer.batch = 7  # many small batches, so a kill lands between or inside them
 
     def logg(conn: Connection, navn: Sequence[str], fra: int, til: int) -> None:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.persistence import IntegrityError, OperationalError
 
 from domain.kalender import OSLO
+from service.bootstrap import build_app
 from service.settings import Settings
-from service.wiring import lag_app
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue
@@ -61,7 +61,7 @@ def skriv(
     """Send this process's commands once both processes are ready; report the conflicts it met."""
     tellere: dict[str, Any] = {"integrity": 0, "locked": 0, "feil": ""}
     try:
-        app = lag_app(Settings(**settings))
+        app = build_app(Settings(**settings))
         try:
             behandle_en_gang = app._behandle
 

@@ -24,9 +24,9 @@ from sqlalchemy.engine import make_url
 from domain.errors import KonfliktFeil, UkjentSakError, ValideringsFeil
 from domain.kalender import OSLO
 from domain.sykefravaer import Sykefravaer
-from service.application import SyfoApp
+from service.bootstrap import build_app
 from service.settings import Settings
-from service.wiring import lag_app
+from service.store.application import SyfoApp
 
 TEST_URL = os.environ.get("SYFO_TEST_POSTGRES_URL")
 FNRS = ["PERSON-1", "PERSON-2", "PERSON-3"]
@@ -51,7 +51,7 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture
 def app(postgres_url: str) -> Iterator[SyfoApp]:
-    a = lag_app(Settings(database_url=postgres_url))
+    a = build_app(Settings(database_url=postgres_url))
     yield a
     a.close()
 
@@ -71,7 +71,7 @@ def test_commands_round_trip_through_postgres_with_their_dates(postgres_url: str
     send(app, {**delt, "dato": "2025-01-20", "mottaker": "sykmelder"})
 
     # a second application instance: its own pool, nothing cached
-    leser = lag_app(Settings(database_url=postgres_url))
+    leser = build_app(Settings(database_url=postgres_url))
     try:
         person = leser.person(leser.person_for_fnr("PERSON-1"))
     finally:
@@ -184,7 +184,7 @@ def test_two_processes_writing_the_same_people_lose_no_event_on_postgres(postgre
 
 def test_two_processes_writing_the_same_people_lose_no_event_on_sqlite(tmp_path: Path) -> None:
     settings = {"database_url": None, "data_dir": str(tmp_path)}
-    app = lag_app(Settings(**settings))  # type: ignore[arg-type]
+    app = build_app(Settings(**settings))  # type: ignore[arg-type]
     try:
         for nr, fnr in enumerate(FNRS, start=1):
             send(app, sykmelding(nr, fnr))

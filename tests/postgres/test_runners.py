@@ -18,7 +18,7 @@ from lesemodell_hjelp import tabeller
 from sqlalchemy import text
 
 from projections.oppdaterer import ALLE
-from service.kjerne import Kjerne, bygg_kjerne
+from service.bootstrap import Core, build_core
 from service.settings import Settings
 
 HER = Path(__file__).parent
@@ -46,7 +46,7 @@ def start_runner(url: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, str(HER / "runner_prosess.py"), url], env=env)
 
 
-def les_logg(kjerne: Kjerne) -> list[tuple[int, str, int, int]]:
+def les_logg(kjerne: Core) -> list[tuple[int, str, int, int]]:
     with kjerne.engine.connect() as conn:
         return [tuple(r) for r in conn.execute(text("SELECT pid, navn, fra, til FROM test_batcher"))]  # type: ignore[misc]
 
@@ -62,7 +62,7 @@ def vent_pa(betingelse: object, sekunder: float = 30) -> None:
 
 @pytest.mark.postgres
 def test_two_runner_processes_apply_every_batch_once_and_hand_over_after_a_kill(pg_url: str) -> None:
-    kjerne: Kjerne = bygg_kjerne(Settings(database_url=pg_url))
+    kjerne: Core = build_core(Settings(database_url=pg_url))
     app = kjerne.app
     with kjerne.engine.begin() as conn:
         conn.execute(text("CREATE TABLE test_batcher (pid integer, navn text, fra bigint, til bigint)"))

@@ -26,34 +26,34 @@ from projections.oppdaterer import ALLE
 from projections.tabeller import karantene as karantenetabell
 from projections.tabeller import metadata, saker
 from scheduler.slot_run import run_slot
-from service.kjerne import Kjerne, bygg_kjerne
+from service.bootstrap import Core, build_core
+from service.compliance.erasure import slett_fnr
 from service.settings import Settings
-from service.sletting import slett_fnr
 
 START = date(2025, 1, 6)
 SLOT = kl(date(2025, 2, 3), "08:00")
 
 
-def lag(url: str, mappe: Path) -> Kjerne:
-    return bygg_kjerne(Settings(database_url=url, data_dir=mappe))
+def lag(url: str, mappe: Path) -> Core:
+    return build_core(Settings(database_url=url, data_dir=mappe))
 
 
 @pytest.fixture
-def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
+def kjerne(database_url: str, tmp_path: Path) -> Iterator[Core]:
     k = lag(database_url, tmp_path)
     yield k
     k.close()
 
 
-def frisk(k: Kjerne) -> None:
+def frisk(k: Core) -> None:
     send(k.app, sak(FRISK_A, START, date(2025, 3, 30), "A"))
 
 
-def etterpa(k: Kjerne) -> None:
+def etterpa(k: Core) -> None:
     send(k.app, sak(FRISK_B, date(2025, 1, 13), date(2025, 4, 6), "B"))
 
 
-def forgiftet(k: Kjerne) -> dict[str, Any]:
+def forgiftet(k: Core) -> dict[str, Any]:
     """Two healthy people around a poisoned one (December 9999) and an undecodable one."""
     frisk(k)
     giftig = gift(k.app, GIFTIG, kl(START, "10:00"))
@@ -85,7 +85,7 @@ def plan(f: str) -> dict[str, Any]:
     }
 
 
-def karantenerader(k: Kjerne) -> list[dict[str, Any]]:
+def karantenerader(k: Core) -> list[dict[str, Any]]:
     with k.engine.connect() as conn:
         return karantene.liste(conn)
 
@@ -94,7 +94,7 @@ def karantenerader(k: Kjerne) -> list[dict[str, Any]]:
 
 
 def test_the_runner_quarantines_a_poisoned_stream_and_goes_on(
-    kjerne: Kjerne, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    kjerne: Core, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     p = forgiftet(kjerne)
 
@@ -123,7 +123,7 @@ def test_the_runner_quarantines_a_poisoned_stream_and_goes_on(
 
 
 def test_a_quarantine_keeps_the_case_ids_and_is_lifted_when_the_stream_computes_again(
-    kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch
+    kjerne: Core, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     frisk(kjerne)
     kjerne.oppdaterer.fang_opp()
@@ -156,7 +156,7 @@ def test_a_quarantine_keeps_the_case_ids_and_is_lifted_when_the_stream_computes_
         assert sorted(conn.execute(select(saker.c.case_id)).scalars()) == case_ids
 
 
-def test_a_restored_event_lifts_the_quarantine_with_the_next_event(kjerne: Kjerne) -> None:
+def test_a_restored_event_lifts_the_quarantine_with_the_next_event(kjerne: Core) -> None:
     p = forgiftet(kjerne)
     kjerne.oppdaterer.fang_opp()
 
@@ -170,7 +170,7 @@ def test_a_restored_event_lifts_the_quarantine_with_the_next_event(kjerne: Kjern
 # ---------------------------------------------------------------- the slot job and erasure
 
 
-def test_the_slot_job_goes_on_for_everyone_else(kjerne: Kjerne, tmp_path: Path) -> None:
+def test_the_slot_job_goes_on_for_everyone_else(kjerne: Core, tmp_path: Path) -> None:
     forgiftet(kjerne)
     mappe = tmp_path / "ren"
     mappe.mkdir()
@@ -187,7 +187,7 @@ def test_the_slot_job_goes_on_for_everyone_else(kjerne: Kjerne, tmp_path: Path) 
     assert [b.trinn.nokkel for b in res.beslutninger] == [b.trinn.nokkel for b in forventet.beslutninger]
 
 
-def test_a_quarantined_person_can_always_be_erased(kjerne: Kjerne) -> None:
+def test_a_quarantined_person_can_always_be_erased(kjerne: Core) -> None:
     p = forgiftet(kjerne)
     kjerne.oppdaterer.fang_opp()
 
@@ -210,9 +210,7 @@ def test_a_quarantined_person_can_always_be_erased(kjerne: Kjerne) -> None:
 # ---------------------------------------------------------------- rebuild
 
 
-def test_a_rebuild_over_poison_finishes_quarantines_and_gives_everyone_else_back(
-    kjerne: Kjerne, tmp_path: Path
-) -> None:
+def test_a_rebuild_over_poison_finishes_quarantines_and_gives_everyone_else_back(kjerne: Core, tmp_path: Path) -> None:
     p = forgiftet(kjerne)
     kjerne.oppdaterer.fang_opp()
     live = tabeller(kjerne.engine)
@@ -233,7 +231,7 @@ class Avbrudd(Exception):
 
 @pytest.mark.parametrize("hvor", ["replay", "swap"])
 def test_a_rebuild_that_fails_midway_leaves_the_old_read_models_whole(
-    kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch, hvor: str
+    kjerne: Core, monkeypatch: pytest.MonkeyPatch, hvor: str
 ) -> None:
     """Whether the log cannot be read in the middle of the replay (the database goes away) or the swap
     itself fails after the first old table is dropped, every old row and position is still there."""
@@ -277,7 +275,7 @@ def test_a_rebuild_that_fails_midway_leaves_the_old_read_models_whole(
     assert tabeller(kjerne.engine) == for_
 
 
-def test_a_rebuild_leaves_the_schema_the_migrations_made(kjerne: Kjerne) -> None:
+def test_a_rebuild_leaves_the_schema_the_migrations_made(kjerne: Core) -> None:
     frisk(kjerne)
     kjerne.oppdaterer.fang_opp()
 
@@ -300,11 +298,11 @@ def test_a_rebuild_leaves_the_schema_the_migrations_made(kjerne: Kjerne) -> None
     assert not [d for d in skjema_for if "karantene" in d or "saker" in d]
 
 
-def _ferske_tabeller(k: Kjerne) -> list[str]:
+def _ferske_tabeller(k: Core) -> list[str]:
     return [t for t in inspect(k.engine).get_table_names() if t.endswith(gjenoppbygging.SUFFIKS)]
 
 
-def test_quarantine_rows_hold_no_identity_number(kjerne: Kjerne) -> None:
+def test_quarantine_rows_hold_no_identity_number(kjerne: Core) -> None:
     forgiftet(kjerne)
     kjerne.oppdaterer.fang_opp()
 
@@ -346,9 +344,7 @@ def test_a_row_the_database_refuses_quarantines_only_its_person(tmp_path: Path) 
             k.close()
 
 
-def test_rows_the_database_refuses_quarantine_only_their_person(
-    kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_rows_the_database_refuses_quarantine_only_their_person(kjerne: Core, monkeypatch: pytest.MonkeyPatch) -> None:
     """A person whose rows break a key: the batch is done again person by person (savepoints)."""
     frisk(kjerne)
     send(kjerne.app, sak(GIFTIG, START, date(2025, 3, 2), "G"))
@@ -373,7 +369,7 @@ def test_rows_the_database_refuses_quarantine_only_their_person(
 
 
 def test_the_runner_thread_survives_a_failing_database_and_beats_again(
-    kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch
+    kjerne: Core, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Not the stream's fault, so no quarantine: the pass fails, the heartbeat stops, the next pass goes on."""
     import time
@@ -409,7 +405,7 @@ def test_the_runner_thread_survives_a_failing_database_and_beats_again(
     assert karantenerader(kjerne) == []
 
 
-def test_a_rebuild_lifts_a_quarantine_the_code_no_longer_needs(kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rebuild_lifts_a_quarantine_the_code_no_longer_needs(kjerne: Core, monkeypatch: pytest.MonkeyPatch) -> None:
     """The fix is in a new release: the rebuild computes the stream, and its quarantine row goes."""
     frisk(kjerne)
     monkeypatch.setitem(lesemodell.BYGGERE, "paminnelser", lambda *_: 1 / 0)
@@ -424,10 +420,10 @@ def test_a_rebuild_lifts_a_quarantine_the_code_no_longer_needs(kjerne: Kjerne, m
     assert tabeller(kjerne.engine)["paminnelser"] != []
 
 
-def test_a_legal_hold_still_stops_the_erasure_of_a_quarantined_person(kjerne: Kjerne) -> None:
+def test_a_legal_hold_still_stops_the_erasure_of_a_quarantined_person(kjerne: Core) -> None:
     """The erasure without the timeline reads legal holds from their own events (GDPR 17(3)(e))."""
     from domain.oppbevaring import BevaringspaleggError
-    from service.sletting import sett_bevaringspalegg
+    from service.compliance.erasure import sett_bevaringspalegg
 
     send(kjerne.app, sak(GIFTIG, START, date(2025, 3, 2), "G"))
     kjerne.oppdaterer.fang_opp()
@@ -445,7 +441,7 @@ def test_a_legal_hold_still_stops_the_erasure_of_a_quarantined_person(kjerne: Kj
     assert {r["case_ids"][0] for r in karantenerader(kjerne)} == {case_id}
 
 
-def test_a_rebuild_beside_a_live_runner_and_new_writes_ends_in_the_rows_of_a_quiet_rebuild(kjerne: Kjerne) -> None:
+def test_a_rebuild_beside_a_live_runner_and_new_writes_ends_in_the_rows_of_a_quiet_rebuild(kjerne: Core) -> None:
     """The live runner keeps the old tables current while the rebuild fills fresh ones; a command
     stored in the middle of the rebuild is in the swapped-in tables either way."""
     import time
@@ -500,7 +496,7 @@ def test_a_wrong_master_key_stops_the_runner_instead_of_quarantining_everyone(tm
     posisjon = riktig.oppdaterer.posisjon("saker")
     etterpa(riktig)
     riktig.close()
-    feil = bygg_kjerne(
+    feil = build_core(
         Settings(database_url=url, data_dir=tmp_path, master_nokkel=SecretStr("en helt annen hovednøkkel"))
     )
 

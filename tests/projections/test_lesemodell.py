@@ -23,16 +23,16 @@ from projections.oppdaterer import ALLE, PosisjonKonflikt
 from projections.sporringer import saker_pa
 from projections.tabeller import PROJEKSJONER
 from projections.tidslinje import paminnelse_json, paminnelser, saker_json
-from service.kjerne import Kjerne, bygg_kjerne
+from service.bootstrap import Core, build_core
+from service.devtools.simulate import kjor_scenario, simuler
 from service.settings import Settings
-from service.simulate import kjor_scenario, simuler
 
 GOLDEN = sorted((Path(__file__).parent.parent / "golden").glob("*.json"))
 
 
 @pytest.fixture
-def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
-    k = bygg_kjerne(Settings(database_url=database_url, data_dir=tmp_path))
+def kjerne(database_url: str, tmp_path: Path) -> Iterator[Core]:
+    k = build_core(Settings(database_url=database_url, data_dir=tmp_path))
     yield k
     k.close()
 
@@ -62,7 +62,7 @@ def test_read_models_answer_exactly_as_the_domain_does(fil: Path) -> None:
     scenario = json.loads(fil.read_text(encoding="utf-8"))
     sett: dict[str, Any] = {}
 
-    def direkte(k: Kjerne, until: date) -> None:
+    def direkte(k: Core, until: date) -> None:
         slutt = datetime.combine(until, datetime.max.time(), OSLO)
         saker, alle = [], []
         for pid in k.app.personer():
@@ -89,7 +89,7 @@ def test_a_status_course_answers_for_every_date() -> None:
     scenario = json.loads(fil.read_text(encoding="utf-8"))
     sjekket = []
 
-    def hver_dag(k: Kjerne, until: date) -> None:
+    def hver_dag(k: Core, until: date) -> None:
         with k.engine.connect() as conn:
             for pid in k.app.personer():
                 person = k.app.person(pid)
@@ -105,7 +105,7 @@ def test_a_status_course_answers_for_every_date() -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_a_rebuild_gives_the_live_tables_back_row_for_row(kjerne: Kjerne, seed: int) -> None:
+def test_a_rebuild_gives_the_live_tables_back_row_for_row(kjerne: Core, seed: int) -> None:
     rng = random.Random(seed)
     steg, until = arbeidsmengde(rng, 6)
     kjor_scenario(kjerne, steg, Innstillinger(), until, lambda _: None)
@@ -120,7 +120,7 @@ def test_a_rebuild_gives_the_live_tables_back_row_for_row(kjerne: Kjerne, seed: 
     assert {n: kjerne.oppdaterer.posisjon(n) for n in ALLE} == dict.fromkeys(ALLE, posisjon)
 
 
-def test_one_projection_rebuilds_alone(kjerne: Kjerne) -> None:
+def test_one_projection_rebuilds_alone(kjerne: Core) -> None:
     steg, until = arbeidsmengde(random.Random(3), 3)
     kjor_scenario(kjerne, steg, Innstillinger(), until, lambda _: None)
     kjerne.oppdaterer.fang_opp()
@@ -136,7 +136,7 @@ def test_one_projection_rebuilds_alone(kjerne: Kjerne) -> None:
     assert sum(n for _, _, n in fremdrift) == kjerne.app.siste_posisjon()
 
 
-def test_a_rebuild_writes_events_to_nothing_and_sends_nothing(kjerne: Kjerne) -> None:
+def test_a_rebuild_writes_events_to_nothing_and_sends_nothing(kjerne: Core) -> None:
     steg, until = arbeidsmengde(random.Random(4), 2)
     kjor_scenario(kjerne, steg, Innstillinger(), until, lambda _: None)
     for_ = kjerne.app.siste_posisjon()
@@ -160,7 +160,7 @@ def sykmelding(nr: int, fnr: str = "P-1", org: str = "ORG-1") -> dict[str, Any]:
     }
 
 
-def test_rows_and_position_are_written_in_one_transaction(kjerne: Kjerne, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rows_and_position_are_written_in_one_transaction(kjerne: Core, monkeypatch: pytest.MonkeyPatch) -> None:
     app = kjerne.app
     app.behandle(app.les(sykmelding(1)))
 
@@ -178,7 +178,7 @@ def test_rows_and_position_are_written_in_one_transaction(kjerne: Kjerne, monkey
     assert tabeller(kjerne.engine)["saker"] != []
 
 
-def test_a_runner_that_lost_the_race_rolls_back(kjerne: Kjerne) -> None:
+def test_a_runner_that_lost_the_race_rolls_back(kjerne: Core) -> None:
     """Compare-and-set on the position: a batch computed from a stale position is not committed.
 
     On SQLite the race is possible (reads take no lock); on PostgreSQL the position row is locked
@@ -205,7 +205,7 @@ def test_a_runner_that_lost_the_race_rolls_back(kjerne: Kjerne) -> None:
     assert len(tabeller(kjerne.engine)["saker"]) == 1
 
 
-def test_a_second_runner_waits_for_the_first_and_applies_nothing_twice(kjerne: Kjerne) -> None:
+def test_a_second_runner_waits_for_the_first_and_applies_nothing_twice(kjerne: Core) -> None:
     """PostgreSQL: the batch holds the position rows (FOR UPDATE); a concurrent runner blocks, then
     finds the batch done and applies nothing."""
     if kjerne.engine.dialect.name != "postgresql":
@@ -244,7 +244,7 @@ def test_a_second_runner_waits_for_the_first_and_applies_nothing_twice(kjerne: K
     assert sorted(batcher) == sorted((n, 0, siste) for n in ALLE)  # each projection's batch once
 
 
-def test_a_participant_listed_twice_does_not_stop_the_projections(kjerne: Kjerne) -> None:
+def test_a_participant_listed_twice_does_not_stop_the_projections(kjerne: Core) -> None:
     """RP-8: one recipient, one reminder; before, two rows with one id stopped every read model."""
     app = kjerne.app
     app.behandle(app.les(sykmelding(1)))
@@ -268,7 +268,7 @@ def test_a_participant_listed_twice_does_not_stop_the_projections(kjerne: Kjerne
     assert len(ider) == len(set(ider))
 
 
-def test_events_no_projection_uses_still_advance_the_position(kjerne: Kjerne) -> None:
+def test_events_no_projection_uses_still_advance_the_position(kjerne: Core) -> None:
     app = kjerne.app
     for nr in range(3):
         app.behandle(
@@ -284,7 +284,7 @@ def test_events_no_projection_uses_still_advance_the_position(kjerne: Kjerne) ->
     assert all(rader == [] for rader in tabeller(kjerne.engine).values())
 
 
-def test_the_same_sick_note_twice_gives_one_row_set(kjerne: Kjerne) -> None:
+def test_the_same_sick_note_twice_gives_one_row_set(kjerne: Core) -> None:
     app = kjerne.app
     for _ in range(2):
         app.behandle(app.les(sykmelding(1)))
@@ -296,7 +296,7 @@ def test_the_same_sick_note_twice_gives_one_row_set(kjerne: Kjerne) -> None:
     assert [r[3] for r in rader["tidslinje"]] == ["opprettet", "sykmelding"]
 
 
-def test_the_timeline_holds_no_identity_number(kjerne: Kjerne) -> None:
+def test_the_timeline_holds_no_identity_number(kjerne: Core) -> None:
     """PRIV-1/PRIV-3: the fnr is not copied into timeline entries or reminder rows of the AT."""
     app = kjerne.app
     fnr = "P-9999"

@@ -10,13 +10,13 @@ import pytest
 
 from domain.kalender import OSLO
 from domain.kommandoer import les_instant
-from service.kjerne import Kjerne, bygg_kjerne
+from service.bootstrap import Core, build_core
 from service.settings import Settings
 
 
 @pytest.fixture
-def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
-    k = bygg_kjerne(Settings(database_url=database_url, data_dir=tmp_path))
+def kjerne(database_url: str, tmp_path: Path) -> Iterator[Core]:
+    k = build_core(Settings(database_url=database_url, data_dir=tmp_path))
     yield k
     k.close()
 
@@ -38,7 +38,7 @@ def frister(svar: dict[str, Any]) -> dict[str, str]:
     return {m["kind"]: m["due"] for m in sak["milestones"] if m["due"]}
 
 
-def test_a_late_backdated_sick_note_shows_old_deadlines_before_it_arrived_and_new_after(kjerne: Kjerne) -> None:
+def test_a_late_backdated_sick_note_shows_old_deadlines_before_it_arrived_and_new_after(kjerne: Core) -> None:
     app = kjerne.app
     app.behandle(app.les(sykmelding("SM1", "2025-02-03T08:00:00+01:00", "2025-02-03", "2025-04-30")))
     # Arrives on 20 February, covering 13 January to 2 February: the tilfelle starts three weeks earlier.
@@ -79,7 +79,7 @@ def test_a_late_backdated_sick_note_shows_old_deadlines_before_it_arrived_and_ne
     assert plan(etter) == []
 
 
-def test_a_version_shows_the_case_as_it_was_after_that_event(kjerne: Kjerne) -> None:
+def test_a_version_shows_the_case_as_it_was_after_that_event(kjerne: Core) -> None:
     app = kjerne.app
     app.behandle(app.les(sykmelding("SM1", "2025-02-03T08:00:00+01:00", "2025-02-03", "2025-04-30")))
     versjon = app.person(app.person_for_fnr("P-1")).version
@@ -96,7 +96,7 @@ def test_a_version_shows_the_case_as_it_was_after_that_event(kjerne: Kjerne) -> 
     assert da["date"] == "2025-02-03"  # evaluated on the day of that version's last event, not today
 
 
-def test_time_travel_does_not_read_the_clock(kjerne: Kjerne) -> None:
+def test_time_travel_does_not_read_the_clock(kjerne: Core) -> None:
     app = kjerne.app
     app.behandle(app.les(sykmelding("SM1", "2025-02-03T08:00:00+01:00", "2025-02-03", "2025-04-30")))
     pid = app.person_for_fnr("P-1")

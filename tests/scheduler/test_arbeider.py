@@ -24,9 +24,9 @@ from sqlalchemy import func, select
 from domain.levering import LEVERT
 from projections.tabeller import paminnelser
 from scheduler.utsender import Utsender
-from service.bakgrunn import Bakgrunn, lag_takt, lag_utsender
-from service.kanaloppsett import Kanaloppsett
-from service.kjerne import Kjerne, bygg_kjerne
+from service.background import Background
+from service.bootstrap import Core, build_core, build_dispatcher, build_slot_job
+from service.delivery.channels import Kanaloppsett
 from service.settings import Settings
 
 SYFO = Path(sys.executable).parent / "syfo"
@@ -41,7 +41,7 @@ def vent_pa(betingelse: Callable[[], bool], sekunder: float = 60) -> None:
     raise AssertionError("timed out")
 
 
-def levert(kjerne: Kjerne) -> int:
+def levert(kjerne: Core) -> int:
     kjerne.oppdaterer.fang_opp()
     with kjerne.engine.connect() as conn:
         return int(conn.execute(select(func.count()).where(paminnelser.c.levering == LEVERT)).scalar_one())
@@ -58,10 +58,10 @@ def test_the_alarm_clock_sends_what_fell_due_while_down_once_and_wakes_itself_fo
             webhook_secret=HEMMELIGHET,
             levering_basis_s=1.0,
         )
-        kjerne = bygg_kjerne(settings)
+        kjerne = build_core(settings)
         lag_sendte(kjerne.app, 2, 2, for_lenge_siden)
-        takt = lag_takt(kjerne, lag_utsender(kjerne, settings, Kanaloppsett(settings)))
-        bakgrunn = Bakgrunn(kjerne, takt=takt, sikkerhet=timedelta(seconds=60))
+        takt = build_slot_job(kjerne, build_dispatcher(kjerne, Kanaloppsett(settings), settings))
+        bakgrunn = Background(kjerne, takt=takt, sikkerhet=timedelta(seconds=60))
         start = time.monotonic()
         bakgrunn.start()
         try:
@@ -94,7 +94,7 @@ def worker_env(url: str, m: Mottaker, sti: str, **ekstra: str) -> dict[str, str]
 
 def test_a_worker_killed_mid_batch_restarts_and_every_reminder_arrives_once(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'syfo.db'}"
-    kjerne = bygg_kjerne(Settings(database_url=url))
+    kjerne = build_core(Settings(database_url=url))
     antall = 120
     lag_sendte(kjerne.app, 12, 10, datetime.now(UTC) - timedelta(minutes=5))
     with mottaker() as m:
@@ -131,7 +131,7 @@ def pg_url() -> Iterator[str]:
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_two_workers_on_one_postgres_deliver_5000_reminders_none_doubled_none_lost(pg_url: str) -> None:
-    kjerne = bygg_kjerne(Settings(database_url=pg_url))
+    kjerne = build_core(Settings(database_url=pg_url))
     antall = 5000
     lag_sendte(kjerne.app, 500, 10, datetime.now(UTC) - timedelta(minutes=1))
     kjerne.oppdaterer.fang_opp()

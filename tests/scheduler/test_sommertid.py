@@ -12,8 +12,8 @@ from domain.innstillinger import Innstillinger
 from domain.kalender import OSLO
 from domain.sykefravaer import Sykefravaer
 from scheduler.slot_ticker import SlotTicker
-from service.kjerne import Kjerne
-from service.simulate import simuler
+from service.bootstrap import Core
+from service.devtools.simulate import simuler
 
 VAR = date(2025, 3, 30)  # clocks forward
 HOST = date(2025, 10, 26)  # clocks back
@@ -68,7 +68,7 @@ def forventet_utc_time(d: date) -> int:
 def test_reminders_around_both_dst_changes_go_out_at_0800_oslo() -> None:
     leveringer: list[datetime] = []
 
-    def samle(k: Kjerne, _until: date) -> None:
+    def samle(k: Core, _until: date) -> None:
         for pid in k.app.personer():
             for e in k.app.repository.event_store.get(pid):
                 if isinstance(e, Sykefravaer.LeveringFerdig):

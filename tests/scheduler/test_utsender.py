@@ -25,28 +25,27 @@ from projections.sporringer import aware
 from projections.tabeller import paminnelser
 from scheduler.kanal import EMNE, MELDINGSTEKST
 from scheduler.utsender import Utsender
-from service.bakgrunn import lag_utsender
-from service.kanaloppsett import Kanaloppsett
-from service.kjerne import Kjerne, bygg_kjerne
+from service.bootstrap import Core, build_core, build_dispatcher
+from service.delivery.channels import Kanaloppsett
 from service.settings import Settings
 
 NAA = datetime(2025, 1, 20, 7, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
-    k = bygg_kjerne(Settings(database_url=database_url, data_dir=tmp_path))
+def kjerne(database_url: str, tmp_path: Path) -> Iterator[Core]:
+    k = build_core(Settings(database_url=database_url, data_dir=tmp_path))
     yield k
     k.close()
 
 
-def utsender(kjerne: Kjerne, kanaler: dict[str, list[dict[str, str]]], **ekstra: Any) -> Utsender:
+def utsender(kjerne: Core, kanaler: dict[str, list[dict[str, str]]], **ekstra: Any) -> Utsender:
     ekstra.setdefault("webhook_timeout_s", 10.0)
     settings = Settings(kanaler=kanaler, webhook_secret=HEMMELIGHET, **ekstra)
-    return lag_utsender(kjerne, settings, Kanaloppsett(settings))
+    return build_dispatcher(kjerne, Kanaloppsett(settings), settings)
 
 
-def leveringer(kjerne: Kjerne) -> list[dict[str, Any]]:
+def leveringer(kjerne: Core) -> list[dict[str, Any]]:
     kjerne.oppdaterer.fang_opp()
     p = paminnelser.c
     with kjerne.engine.connect() as conn:
@@ -54,12 +53,12 @@ def leveringer(kjerne: Kjerne) -> list[dict[str, Any]]:
         return [dict(r) for r in conn.execute(q.order_by(p.id)).mappings()]
 
 
-def hendelser(kjerne: Kjerne, typ: type) -> list[Any]:
+def hendelser(kjerne: Core, typ: type) -> list[Any]:
     app = kjerne.app
     return [e for pid in app.personer() for e in app.repository.event_store.get(pid) if isinstance(e, typ)]
 
 
-def test_webhook_delivery_end_to_end_signed_once_each_and_recorded_as_events(kjerne: Kjerne) -> None:
+def test_webhook_delivery_end_to_end_signed_once_each_and_recorded_as_events(kjerne: Core) -> None:
     lag_sendte(kjerne.app, 3, 4, NAA)
     kjerne.oppdaterer.fang_opp()
     with mottaker() as m:
@@ -82,7 +81,7 @@ def test_webhook_delivery_end_to_end_signed_once_each_and_recorded_as_events(kje
     assert len(hendelser(kjerne, Sykefravaer.LeveringFullfort)) == 24  # webhook and inbox, per reminder
 
 
-def test_email_through_a_real_smtp_server_says_only_that_a_task_exists(kjerne: Kjerne) -> None:
+def test_email_through_a_real_smtp_server_says_only_that_a_task_exists(kjerne: Core) -> None:
     mottatt: list[Any] = []
 
     class Behandler:
@@ -113,7 +112,7 @@ def test_email_through_a_real_smtp_server_says_only_that_a_task_exists(kjerne: K
         assert "P-0" not in env.content.decode()
 
 
-def test_a_failing_receiver_gets_growing_retries_then_a_dead_letter(kjerne: Kjerne) -> None:
+def test_a_failing_receiver_gets_growing_retries_then_a_dead_letter(kjerne: Core) -> None:
     lag_sendte(kjerne.app, 1, 1, NAA)
     kjerne.oppdaterer.fang_opp()
     with mottaker() as m:
@@ -148,7 +147,7 @@ def test_a_failing_receiver_gets_growing_retries_then_a_dead_letter(kjerne: Kjer
     assert len(hendelser(kjerne, Sykefravaer.LeveringFeilet)) == 3
 
 
-def test_a_receiver_that_times_out_is_retried(kjerne: Kjerne) -> None:
+def test_a_receiver_that_times_out_is_retried(kjerne: Core) -> None:
     lag_sendte(kjerne.app, 1, 1, NAA)
     kjerne.oppdaterer.fang_opp()
     with mottaker() as m:
@@ -162,7 +161,7 @@ def test_a_receiver_that_times_out_is_retried(kjerne: Kjerne) -> None:
     assert rad["forsok"] == 1
 
 
-def test_a_rebuild_restores_what_was_delivered_and_sends_nothing_again(kjerne: Kjerne) -> None:
+def test_a_rebuild_restores_what_was_delivered_and_sends_nothing_again(kjerne: Core) -> None:
     lag_sendte(kjerne.app, 2, 3, NAA)
     kjerne.oppdaterer.fang_opp()
     with mottaker() as m:
@@ -179,7 +178,7 @@ def test_a_rebuild_restores_what_was_delivered_and_sends_nothing_again(kjerne: K
     assert sum(m.forsok.values()) == 6
 
 
-def test_a_recipient_with_several_roles_gets_one_message_per_reminder(kjerne: Kjerne) -> None:
+def test_a_recipient_with_several_roles_gets_one_message_per_reminder(kjerne: Core) -> None:
     """RP-8: the same person as NL and HR for the same milestone and stage on one day: one message."""
     from datetime import date
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from lesemodell_hjelp import tabeller
 
 from service.settings import Settings
-from service.wiring import lesemodell_engine
+from service.store.database import lesemodell_engine
 
 SYFO = Path(sys.executable).parent / "syfo"
 
@@ -53,9 +53,9 @@ def test_rebuild_over_a_poisoned_stream_finishes_lists_it_and_exits_1_until_it_i
 
     from karantene_hjelp import FRISK_A, GIFTIG, gift, kl, sak, send
 
-    from service.kjerne import bygg_kjerne
+    from service.bootstrap import build_core
 
-    kjerne = bygg_kjerne(Settings(data_dir=tmp_path / "data"))
+    kjerne = build_core(Settings(data_dir=tmp_path / "data"))
     send(kjerne.app, sak(FRISK_A, date(2025, 1, 6), date(2025, 3, 30), "A"))
     giftig = gift(kjerne.app, GIFTIG, kl(date(2025, 1, 6), "10:00"))
     kjerne.close()
@@ -88,9 +88,9 @@ def test_serve_starts_over_a_poisoned_store_and_reports_degraded(tmp_path: Path)
     import httpx
     from karantene_hjelp import FRISK_A, GIFTIG, gift, kl, sak, send
 
-    from service.kjerne import bygg_kjerne
+    from service.bootstrap import build_core
 
-    kjerne = bygg_kjerne(Settings(data_dir=tmp_path / "data"))
+    kjerne = build_core(Settings(data_dir=tmp_path / "data"))
     send(kjerne.app, sak(FRISK_A, date(2025, 1, 6), date(2025, 3, 30), "A"))
     gift(kjerne.app, GIFTIG, kl(date(2025, 1, 6), "10:00"))
     kjerne.close()

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from scheduler.kanal import EMNE, MELDINGSTEKST, Kanal, Melding, Utfall
-from service.kanaler.epost import EpostKanal, lag_message_id
+from service.delivery.email import EpostKanal, lag_message_id
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

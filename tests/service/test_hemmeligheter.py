@@ -13,7 +13,7 @@ import uvicorn
 from standardwebhooks import Webhook
 from typer.testing import CliRunner
 
-from service.bakgrunn import Bakgrunn
+from service.background import Background
 from service.cli import app as cli
 from service.cli import require_real_secrets
 from service.settings import DEV_SECRETS, Settings
@@ -36,7 +36,7 @@ def _uten_syfo_miljo(monkeypatch: pytest.MonkeyPatch, tmp_path: os.PathLike[str]
     monkeypatch.setenv("SYFO_DATA_DIR", str(tmp_path))
     # Were a command to start anyway, it ends here (exit 1) instead of serving until stopped.
     monkeypatch.setattr(uvicorn, "run", _start)
-    monkeypatch.setattr(Bakgrunn, "start", _start)
+    monkeypatch.setattr(Background, "start", _start)
 
 
 def _ferske() -> dict[str, str]:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar, Event
 
-from service.kalenderfeed import (
+from service.delivery.calendar import (
     PRODID,
     Kalenderoppforing,
     lag_feed_token,

@@ -9,33 +9,33 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from service.kalenderfeed import lag_kalender, oppforinger_for_leder
-from service.kjerne import Kjerne, bygg_kjerne
+from service.bootstrap import Core, build_core
+from service.delivery.calendar import lag_kalender, oppforinger_for_leder
 from service.settings import Settings
 
 LENKE = "https://syfo.example/mine-sykmeldte"
 
 
 @pytest.fixture
-def kjerne(database_url: str, tmp_path: Path) -> Iterator[Kjerne]:
-    k = bygg_kjerne(Settings(database_url=database_url, data_dir=tmp_path))
+def kjerne(database_url: str, tmp_path: Path) -> Iterator[Core]:
+    k = build_core(Settings(database_url=database_url, data_dir=tmp_path))
     yield k
     k.close()
 
 
-def send(k: Kjerne, **data: Any) -> None:
+def send(k: Core, **data: Any) -> None:
     k.app.behandle(k.app.les(data))
     k.oppdaterer.fang_opp()
 
 
-def feed(k: Kjerne, leder: str = "leder-A") -> dict[str, Any]:
+def feed(k: Core, leder: str = "leder-A") -> dict[str, Any]:
     with k.engine.connect() as conn:
         ical = lag_kalender(oppforinger_for_leder(conn, leder, LENKE))
     assert b"P-77" not in ical  # no fødselsnummer in a third-party calendar (RP-10)
     return {str(e["uid"]): e for e in Calendar.from_ical(ical).walk("VEVENT")}
 
 
-def test_deadlines_and_meetings_of_the_leaders_cases_move_under_the_same_uid(kjerne: Kjerne) -> None:
+def test_deadlines_and_meetings_of_the_leaders_cases_move_under_the_same_uid(kjerne: Core) -> None:
     felles = {"fnr": "P-77", "orgnr": "ORG-1"}
     send(kjerne, at="2025-02-03T07:00:00+01:00", type="narmeste_leder", leder_id="leder-A", fom="2025-01-01", **felles)
     send(

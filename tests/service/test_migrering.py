@@ -12,10 +12,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from projections.tabeller import metadata
-from service.kjerne import bygg_kjerne
-from service.migrering import oppgrader
+from service.bootstrap import build_app, build_core
 from service.settings import Settings
-from service.wiring import lag_app, lesemodell_engine
+from service.store.database import lesemodell_engine
+from service.store.migrations import oppgrader
 
 ROT = Path(__file__).resolve().parents[2]
 
@@ -31,12 +31,12 @@ def test_the_migrations_create_exactly_the_tables_the_code_uses(database_url: st
 
 def test_migrating_after_events_exist_keeps_every_event(database_url: str, tmp_path: Path) -> None:
     settings = Settings(database_url=database_url, data_dir=tmp_path)
-    app = lag_app(settings)
+    app = build_app(settings)
     app.behandle(app.les({"at": "2025-01-06T07:00:00+01:00", "type": "virksomhet", "orgnr": "O1", "hr_id": "h"}))
     for_ = app.siste_posisjon()
     app.close()
 
-    kjerne = bygg_kjerne(settings)  # upgrades to head
+    kjerne = build_core(settings)  # upgrades to head
     oppgrader(kjerne.engine)  # and again: a no-op
     try:
         assert kjerne.app.siste_posisjon() == for_
@@ -48,7 +48,7 @@ def test_migrating_after_events_exist_keeps_every_event(database_url: str, tmp_p
 def test_alembic_check_sees_no_change_and_no_drop_of_the_event_store(database_url: str, tmp_path: Path) -> None:
     """Without env.py's filter, autogenerate would propose dropping the event store's tables."""
     settings = Settings(database_url=database_url, data_dir=tmp_path)
-    bygg_kjerne(settings).close()
+    build_core(settings).close()
     env = {**os.environ, "SYFO_DATABASE_URL": database_url}
     alembic = Path(sys.executable).parent / "alembic"
 

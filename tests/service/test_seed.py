@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 from domain.identer import fodselsdato, gyldig_fnr, gyldig_orgnr
 from domain.kommandoer import SKJEMA, UNNTAK_TABELL, les_kommando
 from domain.tilfelle import del_i_tilfeller
-from service import seed as seedmodul
+from service.bootstrap import build_app
 from service.cli import app as cli
-from service.seed import REFERANSEDATO, generer, generer_per_sak, seed
+from service.devtools import seed as seedmodul
+from service.devtools.seed import REFERANSEDATO, generer, generer_per_sak, seed
 from service.settings import Settings
-from service.wiring import lag_app
 
 MANGE = 200
 
@@ -194,14 +194,15 @@ def test_meetings_exemptions_assessments_and_consents_occur(mange: list[dict[str
     assert antall["arbeid_gjenopptatt"] >= 1
 
 
-def test_every_seeded_command_is_accepted_by_the_application(tmp_path: Path) -> None:
-    app = lag_app(Settings(data_dir=tmp_path))
+def test_the_application_accepts_or_refuses_every_seeded_command_and_the_refusals_are_counted(tmp_path: Path) -> None:
+    app = build_app(Settings(data_dir=tmp_path))
     fremdrift: list[tuple[int, int]] = []
     try:
         resultat = seed(app, 30, 2, progress=lambda saker, kommandoer: fremdrift.append((saker, kommandoer)))
 
         assert resultat.cases == 30
-        assert resultat.kommandoer == len(list(generer(30, 2)))
+        assert resultat.kommandoer + resultat.avviste == len(list(generer(30, 2)))
+        assert resultat.kommandoer > 0.9 * len(list(generer(30, 2)))  # the stories are mostly acceptable
         assert fremdrift[-1] == (30, resultat.kommandoer)
         assert len(list(app.personer())) == 30
 
@@ -231,3 +232,20 @@ def test_syfo_seed_names_a_refused_command_and_exits_1(tmp_path: Path, monkeypat
     assert res.exit_code == 1
     assert "VAL-3" in res.stderr
     assert '"unntak_trukket"' in res.stderr
+
+
+def test_a_command_the_application_refuses_is_counted_by_rule_not_filtered_by_the_generator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No second validator: the application alone decides (VAL-5: an annulment needs its sick note)."""
+    story = [d for d in next(generer_per_sak(1, seed=5)) if d["type"] in ("virksomhet", "sykmelding")][:2]
+    annullert = {"at": story[-1]["at"], "type": "sykmelding_annullert", "id": "finnes-ikke"}
+    monkeypatch.setattr(seedmodul, "generer_per_sak", lambda *_: iter([[*story, annullert]]))
+    app = build_app(Settings(data_dir=tmp_path))
+    try:
+        resultat = seed(app, 1, 5)
+    finally:
+        app.close()
+
+    assert resultat.kommandoer == len(story)
+    assert resultat.avvist == {"VAL-5": 1}

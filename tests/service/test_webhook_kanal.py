@@ -17,7 +17,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from scheduler.kanal import MELDINGSTEKST, Kanal, Melding, Utfall
-from service.kanaler.webhook import WebhookKanal
+from service.delivery.webhook import WebhookKanal
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -23,7 +23,7 @@ def _uten_syfo_miljo(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
-    """The demo cases (``service.web.demodata``), for tests that only read (reads add audit records only)."""
+    """The demo cases (``service.devtools.demodata``), for tests that only read (reads add audit records only)."""
     from .web_hjelp import postgres_url
 
     mappe = tmp_path_factory.mktemp("web")

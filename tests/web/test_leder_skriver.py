@@ -1,4 +1,4 @@
-"""The leader's write permission (``service.tilgang.kan_registrere``, ACC-2) and the forms' commands.
+"""The leader's write permission (``domain.tilgang.kan_registrere``, ACC-2) and the forms' commands.
 
 A leader may send only the employer duties' commands about a case it may read under ACC-2: plan
 agreed and shared (OP-3, OP-4, OP-5), its own dialogmøte 1 (DM1-1, DM1-4, DM1-5) and its own
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from domain.innstillinger import Innstillinger
-from service.tilgang import (
+from domain.tilgang import (
     Bruker,
     Lederrelasjon,
     Motedeltakelse,

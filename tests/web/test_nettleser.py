@@ -2,7 +2,7 @@
 
 Playwright drives Debian's Chromium (``/usr/bin/chromium``; CI installs it, ``.ci/run``). The server is
 started as ``syfo serve --demo`` with SQLite in a temporary directory: 50 seeded cases plus the demo
-cases of ``service.web.demodata``, which are dated relative to the server's own today. So these tests
+cases of ``service.devtools.demodata``, which are dated relative to the server's own today. So these tests
 read "today" from the real clock once, at start, where every other test uses fixed dates.
 
 Rules: ACC-2 (the leader's own employees), OP-3 (plan agreed → met), T-7 (as known at, the late sick
@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from domain.kalender import OSLO
-from service.api.auth import lag_token
-from service.web import demodata
-from service.web.skjermbilder import CHROMIUM, CHROMIUM_ARGS, Tjener, api, sak_for, tjener
+from service.devtools import demodata
+from service.devtools.screenshots import CHROMIUM, CHROMIUM_ARGS, Tjener, api, sak_for, tjener
+from service.usecases.auth import lag_token
 
 pytestmark = [
     pytest.mark.browser,

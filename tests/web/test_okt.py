@@ -19,10 +19,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from projections.tabeller import web_sessions
-from service.api.app import lag_api
-from service.api.auth import lag_token
-from service.kjerne import bygg_kjerne
-from service.sletting import slett_fnr
+from service.bootstrap import build_core
+from service.compliance.erasure import slett_fnr
+from service.http import lag_api
+from service.usecases.auth import lag_token
 
 from .web_hjelp import P1, Web, web
 
@@ -107,7 +107,7 @@ def test_the_session_ends_no_later_than_the_token(ny: Web) -> None:
 
 def test_a_session_opened_in_one_process_works_in_another_on_the_same_database(ny: Web, tmp_path: Path) -> None:
     okt = _logg_inn(ny)
-    annen = bygg_kjerne(ny.settings)  # a second API process on the same database
+    annen = build_core(ny.settings)  # a second API process on the same database
     try:
         app = lag_api(annen, None, ny.klokke, ny.settings)
         with TestClient(app, base_url="https://127.0.0.1", cookies={OKT: okt}) as klient:

@@ -3,7 +3,7 @@
 Rules: ACC-1 (default deny, 404 for a refused case), ACC-2/ACC-3 (the leader's own employees at its
 own virksomhet), ACC-7 (the auditor, pseudonymised), AUD-1 (each view logged), AUD-2 (who sent a
 command), OP-3 and DM1-4 (the leader's buttons), T-7 (as known at), VAL-9 (a refused command stores
-nothing). The demo cases are dated relative to IDAG (``service.web.demodata``).
+nothing). The demo cases are dated relative to IDAG (``service.devtools.demodata``).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from sqlalchemy import select
 
 from domain.kalender import OSLO
 from projections.tabeller import kommandologg, revisjonslogg, saker
-from service.seed import syntetisk_fnr
-from service.web import demodata
+from service.devtools import demodata
+from service.devtools.seed import syntetisk_fnr
 from service.web.maler import dato
 
 from .web_hjelp import KLOKKE, P1, P2, P3, P4, P5, P6, Web, dag, web
@@ -376,7 +376,7 @@ def test_the_auditor_page_shows_the_integrity_check_where_the_service_has_one(de
 
     html = demo.klient.get(f"/revisjon/saker/{demo.sak(P2)}").text
 
-    if importlib.util.find_spec("service.integritet") is None:
+    if importlib.util.find_spec("service.compliance.verify") is None:
         assert 'data-resultat="ikke-tilgjengelig"' in html
     else:
         assert 'data-resultat="ok"' in html

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from domain.errors import KonfliktFeil, UgyldigKommandoError, ValideringsFeil
-from service.web import demodata
+from service.devtools import demodata
 from service.web.handlinger import avvisningstekst
 
 from .web_hjelp import P1, Web, dag

@@ -19,11 +19,11 @@ from sqlalchemy import select
 
 from domain.kalender import OSLO
 from projections.tabeller import saker
-from service.api.app import lag_api
-from service.api.auth import lag_token
-from service.kjerne import Kjerne, bygg_kjerne
+from service.bootstrap import Core, build_core
+from service.devtools import demodata
+from service.http import lag_api
 from service.settings import Settings
-from service.web import demodata
+from service.usecases.auth import lag_token
 
 IDAG = date(2026, 12, 1)
 KLOKKE = datetime(2026, 12, 1, 12, 0, tzinfo=OSLO)
@@ -46,7 +46,7 @@ class Klokke:
 @dataclass
 class Web:
     klient: TestClient
-    kjerne: Kjerne
+    kjerne: Core
     settings: Settings
     klokke: Klokke
 
@@ -87,7 +87,7 @@ class Web:
 @contextmanager
 def web(database_url: str, data_dir: Path, **innstillinger: Any) -> Iterator[Web]:
     settings = Settings(database_url=database_url, data_dir=data_dir, **innstillinger)
-    kjerne = bygg_kjerne(settings)
+    kjerne = build_core(settings)
     demodata.legg_inn(kjerne.app, IDAG)
     kjerne.oppdaterer.fang_opp()
     klokke = Klokke(KLOKKE)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -12,9 +12,12 @@ from sqlalchemy import text
 
 from projections import karantene, lister
 from service.api import schemas
-from service.api.deps import Tjenester, TjenesterDep
-from service.api.problems import PROBLEM_MEDIA, dokumentert, problem_body
 from service.api.routers.levering import tell_leveringer
+from service.usecases.problems import PROBLEM_MEDIA, dokumentert, problem_body
+from service.usecases.services import Tjenester, TjenesterDep
+
+if TYPE_CHECKING:
+    from service.background import Background
 
 router = APIRouter(tags=["drift"])
 
@@ -48,7 +51,20 @@ def _maal(t: Tjenester) -> dict[str, Any]:
         sjekker["runner_heartbeat_age_s"] = round(alder, 3) if alder is not None else None
         sjekker["runner"] = "ok" if alder is not None and alder < HJERTESLAG_MAKS_S else "stale"
         t.metrikker.hjerteslag.set(alder if alder is not None else -1)
+        _planlegger(t.bakgrunn, sjekker)
     return sjekker
+
+
+def _planlegger(bakgrunn: Background, sjekker: dict[str, Any]) -> None:
+    """The scheduler's heartbeat: it ticks at least once per safety sweep, so an older one means it is stuck."""
+    slag = bakgrunn.planlegger_hjerteslag
+    if slag is None:
+        sjekker["scheduler"] = "not in this process"
+        return
+    alder = time.monotonic() - slag if slag else None
+    frist = HJERTESLAG_MAKS_S + 2 * bakgrunn.sikkerhet.total_seconds()
+    sjekker["scheduler_heartbeat_age_s"] = round(alder, 3) if alder is not None else None
+    sjekker["scheduler"] = "ok" if alder is not None and alder < frist else "stale"
 
 
 @router.get("/health/live", response_model=schemas.Helse, summary="The process answers")
@@ -59,9 +75,10 @@ def live() -> Any:
 @router.get(
     "/health/ready",
     response_model=schemas.Helse,
-    summary="Ready: database reachable and the projection runner alive",
+    summary="Ready: database reachable, the projection runner and the scheduler alive",
     description=(
-        "503 (problem details with the checks) when the database cannot be reached or the runner is stuck. "
+        "503 (problem details with the checks) when the database cannot be reached or the runner or the "
+        "scheduler (`checks.scheduler`, in a process that runs it) is stuck. "
         "200 with `status: degraded` while streams are quarantined (`checks.quarantined` persons whose "
         "events a projection cannot compute; the rest of the service works)."
     ),
@@ -69,7 +86,7 @@ def live() -> Any:
 )
 def ready(request: Request, t: TjenesterDep) -> Any:
     sjekker = _maal(t)
-    if sjekker["database"] != "ok" or sjekker["runner"] == "stale":
+    if sjekker["database"] != "ok" or "stale" in (sjekker["runner"], sjekker.get("scheduler")):
         body = problem_body(request.scope, 503, "not ready", slug="not-ready", ekstra={"checks": sjekker})
         return JSONResponse(body, status_code=503, media_type=PROBLEM_MEDIA)
     return {"status": "degraded" if sjekker.get("quarantined") else "ok", "checks": sjekker}

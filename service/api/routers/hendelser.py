@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from domain.errors import DomainError, UgyldigKommandoError
 from domain.kommandoer import SKJEMA
+from domain.tilgang import Bruker, kan_sende, kan_skrive
 from domain.validering import sjekk_tekst
 from service.api import karantene, kommandoskjema, schemas
-from service.api.deps import BrukerDep, Tjenester, TjenesterDep
-from service.api.observability import logger
-from service.api.problems import ApiFeil, dokumentert, domenefeil, problem_body, ulesbar
-from service.api.writes import avvist, les, les_json, utfor
-from service.tilgang import Bruker, kan_sende, kan_skrive
+from service.observability import logger
+from service.usecases.commands import avvist, les, les_json, utfor
+from service.usecases.problems import ApiFeil, dokumentert, domenefeil, problem_body, ulesbar
+from service.usecases.services import BrukerDep, Tjenester, TjenesterDep
 
 router = APIRouter(prefix="/api/v1/hendelser", tags=["hendelser"])
 

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
 
 from domain.levering import OPPGITT
+from domain.tilgang import Rolle
 from projections.sporringer import aware
 from projections.tabeller import paminnelser
-from service.api.deps import BrukerDep, TjenesterDep
-from service.api.problems import ApiFeil, dokumentert
-from service.api.reads import Leser
-from service.tilgang import Rolle
+from service.usecases.problems import ApiFeil, dokumentert
+from service.usecases.queries import Leser
+from service.usecases.services import BrukerDep, TjenesterDep
 
 router = APIRouter(prefix="/api/v1/leveringer", tags=["levering"])
 Antall = Annotated[int, Query(ge=1, le=1000, description="at most this many, oldest first")]

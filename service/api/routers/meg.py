@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from service.api import schemas
-from service.api.deps import LeserDep, TjenesterDep, VentDep
-from service.api.problems import dokumentert
-from service.api.reads import Leser
+from service.usecases.problems import dokumentert
+from service.usecases.queries import Leser
+from service.usecases.services import LeserDep, TjenesterDep, VentDep
 
 router = APIRouter(prefix="/api/v1/meg", tags=["meg"], dependencies=[VentDep])
 

@@ -13,9 +13,17 @@ from fastapi import APIRouter, Path, Query, Request
 from domain.milepeler import KINDS, Status
 from projections.lister import Sakfilter
 from service.api import schemas
-from service.api.deps import DATO_MONSTER, TIDSPUNKT_MONSTER, LeserDep, TjenesterDep, VentDep, les_dato, les_tidspunkt
-from service.api.problems import dokumentert
-from service.api.reads import Leser
+from service.usecases.problems import dokumentert
+from service.usecases.queries import Leser
+from service.usecases.services import (
+    DATO_MONSTER,
+    TIDSPUNKT_MONSTER,
+    LeserDep,
+    TjenesterDep,
+    VentDep,
+    les_dato,
+    les_tidspunkt,
+)
 
 router = APIRouter(prefix="/api/v1/saker", tags=["saker"], dependencies=[VentDep])
 
@@ -97,7 +105,7 @@ def hent_sak(
     "/{case_id}/tidslinje",
     response_model=schemas.Tidslinje,
     summary="The case's timeline: events, milestones, reminders",
-    description="What each role sees is listed in `service.tilgang` (ACC-2 … ACC-7, CON-1, PRIV-2).",
+    description="What each role sees is listed in `domain.tilgang` (ACC-2 … ACC-7, CON-1, PRIV-2).",
     responses=FEIL,
 )
 def hent_tidslinje(request: Request, t: TjenesterDep, b: LeserDep, case_id: CaseId) -> Any:
