@@ -25,7 +25,7 @@ from domain.kommandoer import les_kommando
 from domain.milepeler import KINDS, statusforlop
 from domain.paminnelser import Historikk, Paminnelsesmotor
 from domain.sykefravaer import Sykefravaer
-from service.seed import generer_per_sak
+from service.devtools.seed import generer_per_sak
 
 REFERANSE_STROM = uuid.UUID("00000000-0000-4000-8000-000000000000")
 

@@ -38,10 +38,10 @@ def test_the_reason_codes_are_those_of_section_6_2_plus_erased() -> None:
 
 
 def test_roles_have_one_definition_the_service_reexports() -> None:
-    """ACC-1: service.tilgang.Rolle is the domain's enum, not a copy."""
-    from service.tilgang import Rolle as TjenesteRolle
+    """ACC-1: the access rules' Rolle is the one enum of domain.begreper, not a copy."""
+    from domain.tilgang import Rolle as TilgangRolle
 
-    assert TjenesteRolle is Rolle
+    assert TilgangRolle is Rolle
     assert {r.value for r in Rolle} == {"AT", "NL", "HR", "SYKMELDER", "NAV", "TV", "VO", "BHT", "AUDITOR", "SYSTEM"}
 
 
