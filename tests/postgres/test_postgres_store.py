@@ -17,7 +17,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from conftest import ny_postgres_schema
+from hjelp import ny_postgres_schema
 from samtidige_skrivere import ORG, kommandoer_for, skriv, sykmelding
 from sqlalchemy.engine import make_url
 

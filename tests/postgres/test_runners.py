@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ny_postgres_schema
+from hjelp import ny_postgres_schema
 from lesemodell_hjelp import tabeller
 from sqlalchemy import text
 

@@ -318,7 +318,7 @@ def test_quarantine_rows_hold_no_identity_number(kjerne: Kjerne) -> None:
 def test_a_row_the_database_refuses_quarantines_only_its_person(tmp_path: Path) -> None:
     """PostgreSQL enforces ``varchar(80)``: a 200-character leader id stored before VAL-11 makes the
     batch fail; it is done again person by person, and only that person is quarantined."""
-    from conftest import ny_postgres_schema
+    from hjelp import ny_postgres_schema
 
     from domain.sykefravaer import Sykefravaer
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import ny_postgres_schema
+from hjelp import ny_postgres_schema
 from leveringshjelp import HEMMELIGHET, Mottaker, lag_sendte, mottaker
 from sqlalchemy import func, select
 
