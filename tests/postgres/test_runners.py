@@ -7,13 +7,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from hjelp import ny_postgres_schema
+from hjelp import ny_postgres_schema, vent_til
 from lesemodell_hjelp import tabeller
 from sqlalchemy import text
 
@@ -51,13 +50,8 @@ def les_logg(kjerne: Kjerne) -> list[tuple[int, str, int, int]]:
         return [tuple(r) for r in conn.execute(text("SELECT pid, navn, fra, til FROM test_batcher"))]  # type: ignore[misc]
 
 
-def vent_pa(betingelse: object, sekunder: float = 30) -> None:
-    slutt = time.monotonic() + sekunder
-    while time.monotonic() < slutt:
-        if betingelse():  # type: ignore[operator]
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
+def vent_pa(betingelse: Callable[[], object], sekunder: float = 60) -> None:
+    vent_til(betingelse, "the condition of the test", sekunder)
 
 
 @pytest.mark.postgres

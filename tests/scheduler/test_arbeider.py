@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hjelp import ny_postgres_schema
+from hjelp import ny_postgres_schema, vent_til
 from leveringshjelp import HEMMELIGHET, Mottaker, lag_sendte, mottaker
 from sqlalchemy import func, select
 
@@ -33,12 +33,15 @@ SYFO = Path(sys.executable).parent / "syfo"
 
 
 def vent_pa(betingelse: Callable[[], bool], sekunder: float = 60) -> None:
-    slutt = time.monotonic() + sekunder
-    while time.monotonic() < slutt:
-        if betingelse():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
+    vent_til(betingelse, "the condition of the test", sekunder)
+
+
+def en_hel_takt_til(bakgrunn: Bakgrunn) -> None:
+    """Until a scheduler tick that started after this call has finished (ticks run one at a time)."""
+    for _ in range(2):  # the first finished tick may have started before; the second cannot have
+        for_ = time.monotonic()
+        bakgrunn.vekk()
+        vent_til(lambda f=for_: (bakgrunn.planlegger_hjerteslag or 0.0) > f, "a scheduler tick")
 
 
 def levert(kjerne: Kjerne) -> int:
@@ -67,7 +70,7 @@ def test_the_alarm_clock_sends_what_fell_due_while_down_once_and_wakes_itself_fo
         try:
             vent_pa(lambda: sum(m.forsok.values()) == 8, sekunder=30)
             tid = time.monotonic() - start
-            time.sleep(1.5)  # a later tick sends nothing more
+            en_hel_takt_til(bakgrunn)  # a later tick sends nothing more
         finally:
             bakgrunn.stopp()
         assert levert(kjerne) == 4
