@@ -51,7 +51,7 @@ def les_logg(kjerne: Kjerne) -> list[tuple[int, str, int, int]]:
 
 
 def vent_pa(betingelse: Callable[[], object], sekunder: float = 60) -> None:
-    vent_til(betingelse, "the condition of the test", sekunder)
+    vent_til(betingelse, "the condition of the test", sekunder, intervall_s=0.05)
 
 
 @pytest.mark.postgres

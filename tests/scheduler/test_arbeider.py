@@ -33,7 +33,8 @@ SYFO = Path(sys.executable).parent / "syfo"
 
 
 def vent_pa(betingelse: Callable[[], bool], sekunder: float = 60) -> None:
-    vent_til(betingelse, "the condition of the test", sekunder)
+    """The conditions here query the read models; polled at 20 Hz so the test does not load the workers."""
+    vent_til(betingelse, "the condition of the test", sekunder, intervall_s=0.05)
 
 
 def en_hel_takt_til(bakgrunn: Bakgrunn) -> None:
