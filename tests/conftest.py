@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from hjelp import kopier_sqlite, ny_postgres_schema, sqlite_mal
 
+pytest_plugins = ["pytester"]  # tests/test_miljo.py runs a test session inside a test
+
 BEHOLDT_MILJO = frozenset({"SYFO_TEST_POSTGRES_URL"})
 
 
