@@ -140,7 +140,7 @@ def pg_dump_schema(schema: str) -> str:
 
 @cache
 def _postgres_mal() -> tuple[str, str] | None:
-    """(template schema, its SQL), migrated once per process; None without ``pg_dump`` (then: migrate)."""
+    """(template schema, its SQL), migrated once per process; None without a working ``pg_dump``."""
     if shutil.which("pg_dump") is None:
         return None
     schema = f"syfo_mal_{uuid.uuid4().hex[:12]}"
@@ -148,6 +148,8 @@ def _postgres_mal() -> tuple[str, str] | None:
     try:
         migrer(_schema_url(schema), Path("."))
         return schema, pg_dump_schema(schema)
+    except subprocess.CalledProcessError:  # e.g. a pg_dump older than the server: migrate each schema
+        return None
     finally:
         _slett_schema(schema)
 
