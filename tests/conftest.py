@@ -41,6 +41,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_malfil: 
         yield url
 
 
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema (skips without SYFO_TEST_POSTGRES_URL), dropped afterwards."""
+    with ny_postgres_schema() as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def tom_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database (no migration run yet), for the tests of the migrations themselves."""

@@ -8,11 +8,11 @@ import signal
 import subprocess
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hjelp import ny_postgres_schema, vent_til
+from hjelp import vent_til
 from lesemodell_hjelp import tabeller
 from sqlalchemy import text
 
@@ -21,12 +21,6 @@ from service.kjerne import Kjerne, bygg_kjerne
 from service.settings import Settings
 
 HER = Path(__file__).parent
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    with ny_postgres_schema() as url:
-        yield url
 
 
 def sykmelding(nr: int) -> dict[str, object]:
@@ -55,13 +49,13 @@ def vent_pa(betingelse: Callable[[], object], sekunder: float = 60) -> None:
 
 
 @pytest.mark.postgres
-def test_two_runner_processes_apply_every_batch_once_and_hand_over_after_a_kill(pg_url: str) -> None:
-    kjerne: Kjerne = bygg_kjerne(Settings(database_url=pg_url))
+def test_two_runner_processes_apply_every_batch_once_and_hand_over_after_a_kill(postgres_url: str) -> None:
+    kjerne: Kjerne = bygg_kjerne(Settings(database_url=postgres_url))
     app = kjerne.app
     with kjerne.engine.begin() as conn:
         conn.execute(text("CREATE TABLE test_batcher (pid integer, navn text, fra bigint, til bigint)"))
-    a = start_runner(pg_url)
-    b = start_runner(pg_url)
+    a = start_runner(postgres_url)
+    b = start_runner(postgres_url)
     try:
         for nr in range(60):
             app.behandle(app.les(sykmelding(nr)))

@@ -12,12 +12,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hjelp import ny_postgres_schema, vent_til
+from hjelp import vent_til
 from leveringshjelp import HEMMELIGHET, Mottaker, lag_sendte, mottaker
 from sqlalchemy import func, select
 
@@ -126,21 +126,15 @@ def test_a_worker_killed_mid_batch_restarts_and_every_reminder_arrives_once(tmp_
     assert m.avvist <= Utsender.samtidige  # only requests cut off mid-body by the kill fail verification
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    with ny_postgres_schema() as url:
-        yield url
-
-
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_two_workers_on_one_postgres_deliver_5000_reminders_none_doubled_none_lost(pg_url: str) -> None:
-    kjerne = bygg_kjerne(Settings(database_url=pg_url))
+def test_two_workers_on_one_postgres_deliver_5000_reminders_none_doubled_none_lost(postgres_url: str) -> None:
+    kjerne = bygg_kjerne(Settings(database_url=postgres_url))
     antall = 5000
     lag_sendte(kjerne.app, 500, 10, datetime.now(UTC) - timedelta(minutes=1))
     kjerne.oppdaterer.fang_opp()
     with mottaker() as m:
-        env = worker_env(pg_url, m, "/ok")
+        env = worker_env(postgres_url, m, "/ok")
         arbeidere = [start_worker(env), start_worker(env)]
         try:
             vent_pa(lambda: levert(kjerne) == antall, sekunder=400)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hjelp import kopier_sqlite
+from hjelp import kopier_sqlite, ny_postgres_schema
 
 from .web_hjelp import Web, web
 
@@ -20,14 +20,12 @@ def demo(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_malfil: Path
 ) -> Iterator[Web]:
     """The demo cases (``service.web.demodata``), for tests that only read (reads add audit records only)."""
-    from .web_hjelp import postgres_url
-
     mappe = tmp_path_factory.mktemp("web")
     if request.param == "sqlite":
         with web(kopier_sqlite(sqlite_malfil, mappe / "syfo.db"), mappe, demo_login=True) as w:
             yield w
         return
-    with postgres_url() as url, web(url, mappe, demo_login=True) as w:
+    with ny_postgres_schema(migrert=True) as url, web(url, mappe, demo_login=True) as w:
         yield w
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from hjelp import Klokke, ny_postgres_schema
+from hjelp import Klokke
 from sqlalchemy import select
 
 from domain.kalender import OSLO
@@ -91,10 +91,3 @@ def web(database_url: str, data_dir: Path, **innstillinger: Any) -> Iterator[Web
             yield Web(klient, kjerne, settings, klokke)
     finally:
         kjerne.close()
-
-
-@contextmanager
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema, already migrated, for a module-scoped fixture."""
-    with ny_postgres_schema(migrert=True) as url:
-        yield url
