@@ -1,43 +1,56 @@
+"""Root fixtures: every test runs without the shell's SYFO_* settings, on a copy of one migrated database.
+
+Shared helpers live in ``hjelp.py`` (``tests/`` is on the import path through pytest's ``pythonpath``).
+"""
+
 from __future__ import annotations
 
 import os
-import sys
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hjelp import kopier_sqlite, ny_postgres_schema, sqlite_mal
 
-sys.path.insert(0, str(Path(__file__).parent))
+pytest_plugins = ["pytester"]  # tests/test_miljo.py runs a test session inside a test
 
-TEST_POSTGRES_URL = os.environ.get("SYFO_TEST_POSTGRES_URL")
+BEHOLDT_MILJO = frozenset({"SYFO_TEST_POSTGRES_URL"})
 
 
-@contextmanager
-def ny_postgres_schema() -> Iterator[str]:
-    """A database URL whose ``schema`` is a fresh schema, dropped with everything in it afterwards."""
-    import psycopg
-    from psycopg import sql
-    from sqlalchemy.engine import make_url
+@pytest.fixture(autouse=True)
+def _uten_syfo_miljo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests build their own settings: no SYFO_* variable of the shell leaks in (but the test database)."""
+    for navn in list(os.environ):
+        if navn.startswith("SYFO_") and navn not in BEHOLDT_MILJO:
+            monkeypatch.delenv(navn)
 
-    if not TEST_POSTGRES_URL:
-        pytest.skip("SYFO_TEST_POSTGRES_URL is not set")
-    url = make_url(TEST_POSTGRES_URL)
-    admin = url.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
-    schema = f"syfo_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        yield url.update_query_dict({"schema": schema}).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+@pytest.fixture(scope="session")
+def sqlite_malfil(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The read-model SQLite database at the migration head, made once per session and copied per test."""
+    return sqlite_mal(tmp_path_factory.mktemp("mal"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Each storage test runs on an SQLite file and again on PostgreSQL (its own schema)."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_malfil: Path) -> Iterator[str]:
+    """Each storage test runs on an SQLite file and again on PostgreSQL (its own schema), both migrated."""
+    if request.param == "sqlite":
+        yield kopier_sqlite(sqlite_malfil, tmp_path / "syfo.db")
+        return
+    with ny_postgres_schema(migrert=True) as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema (skips without SYFO_TEST_POSTGRES_URL), dropped afterwards."""
+    with ny_postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def tom_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (no migration run yet), for the tests of the migrations themselves."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'syfo.db'}"
         return

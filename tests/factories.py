@@ -6,22 +6,18 @@ Everything takes fixed dates; nothing reads the clock. Instants are Europe/Oslo 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+
+from hjelp import kl
 
 from domain.grunnlag import Grunnlag
 from domain.innstillinger import Innstillinger
-from domain.kalender import OSLO
 from domain.kommandoer import Kommando, les_kommando
 
 STROM = uuid.UUID("00000000-0000-4000-8000-000000000001")
 FNR = "PERSON-1"
 ORG = "ORG-1"
-
-
-def kl(d: date, klokke: str = "09:00") -> datetime:
-    """An Oslo instant on date d (with the offset that applies that day)."""
-    return datetime.combine(d, time.fromisoformat(klokke), OSLO)
 
 
 def som_json(v: Any) -> Any:

@@ -8,14 +8,14 @@ valid command, then overwrites that event's stored bytes with something that is 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from hjelp import kl
 from sqlalchemy import Engine, text
 
-from domain.kalender import OSLO
 from domain.sykefravaer import Sykefravaer
 from service.devtools.seed import syntetisk_fnr, syntetisk_orgnr
 from service.store.application import SyfoApp
@@ -31,10 +31,6 @@ def fnr(individ: int) -> str:
 
 ORG = syntetisk_orgnr(31) or ""
 FRISK_A, FRISK_B, GIFTIG, ULESELIG = fnr(301), fnr(302), fnr(303), fnr(305)
-
-
-def kl(d: date, klokke: str = "09:00") -> datetime:
-    return datetime.combine(d, time.fromisoformat(klokke), OSLO)
 
 
 def sak(f: str, fom: date, tom: date, nr: str) -> list[dict[str, Any]]:

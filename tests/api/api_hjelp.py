@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from hjelp import Klokke, kl_iso, ny_postgres_schema
 
 from domain.kalender import OSLO
 from service.background import Background
@@ -38,18 +39,7 @@ ORG2 = syntetisk_orgnr(2) or ""
 SLUTT_KLOKKE = datetime(2025, 3, 3, 10, 0, tzinfo=OSLO)
 
 
-def kl(d: date, klokke: str = "09:00") -> str:
-    return datetime.combine(d, time.fromisoformat(klokke), OSLO).isoformat()
-
-
-class Klokke:
-    """The API's clock in a test: a fixed instant, moved by the test."""
-
-    def __init__(self, t: datetime) -> None:
-        self.t = t
-
-    def __call__(self) -> datetime:
-        return self.t
+kl = kl_iso  # the API reads ISO text
 
 
 @dataclass
@@ -88,10 +78,8 @@ class Miljo:
 
 
 def postgres_schema() -> AbstractContextManager[str]:
-    """A fresh PostgreSQL schema for a module-scoped fixture (the root conftest's helper)."""
-    from conftest import ny_postgres_schema
-
-    return ny_postgres_schema()
+    """A fresh PostgreSQL schema, already migrated, for a module-scoped fixture."""
+    return ny_postgres_schema(migrert=True)
 
 
 @contextmanager

@@ -1,7 +1,7 @@
 """Fixtures of the API tests: the story told once per module and backend, and a fresh app per test.
 
 ``tests/api`` is a package (``__init__.py``) so that this conftest is imported as ``api.conftest``
-and does not take the module name ``conftest`` from the root one, which other test modules import.
+and does not take the module name ``conftest`` from the root one.
 """
 
 from __future__ import annotations
@@ -10,26 +10,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hjelp import kopier_sqlite
 
 from .api_hjelp import Miljo, fortelling, miljo, postgres_schema
 
 
-@pytest.fixture(autouse=True)
-def _uten_syfo_miljo(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tests build their own settings; no SYFO_* variable of the shell may leak in."""
-    for navn in ("SYFO_DATABASE_URL", "SYFO_DATA_DIR", "SYFO_ID_NOKKEL", "SYFO_JWT_KEY"):
-        monkeypatch.delenv(navn, raising=False)
-
-
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def historie(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Miljo]:
+def historie(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_malfil: Path
+) -> Iterator[Miljo]:
     """The story (``api_hjelp.fortelling``) stored through the API, once per module on each backend.
 
     Tests that use it only read (and reads only add audit records), so they may share it.
     """
     mappe = tmp_path_factory.mktemp("historie")
     if request.param == "sqlite":
-        with miljo(f"sqlite:///{mappe / 'syfo.db'}", mappe) as m:
+        with miljo(kopier_sqlite(sqlite_malfil, mappe / "syfo.db"), mappe) as m:
             fortelling(m)
             yield m
         return

@@ -7,12 +7,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import jwt
 import pytest
+from hjelp import vent_til
 from typer.testing import CliRunner
 
 from service.cli import app as cli
@@ -60,15 +60,15 @@ def test_serve_demo_seeds_an_empty_store_and_answers(tmp_path: Path) -> None:
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        frist = time.monotonic() + 90
-        klar = None
-        while time.monotonic() < frist:
+
+        def svar() -> httpx.Response | None:
             try:
-                klar = httpx.get(base + "/health/ready", timeout=2)
-                break
+                return httpx.get(base + "/health/ready", timeout=2)
             except httpx.TransportError:
-                time.sleep(0.3)
-        assert klar is not None, "the server did not come up"
+                assert prosess.poll() is None, "the server stopped"
+                return None
+
+        klar = vent_til(svar, "the server answering")
         from service.usecases.auth import lag_token
 
         token = lag_token(NOKKEL, "NAV", "NAV")

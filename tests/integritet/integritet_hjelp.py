@@ -8,14 +8,14 @@ would: SQLite keys events by ``rowid``, PostgreSQL by ``notification_id``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from hjelp import kl_iso
 from sqlalchemy import Engine, inspect, text
 
-from domain.kalender import OSLO
 from service.bootstrap import Core, build_core
 from service.devtools.seed import syntetisk_fnr, syntetisk_orgnr
 from service.settings import Settings
@@ -43,8 +43,7 @@ def _orgnr(tall: int) -> str:
 ORG = _orgnr(8)
 
 
-def kl(d: date, klokke: str = "09:00") -> str:
-    return datetime.combine(d, time.fromisoformat(klokke), OSLO).isoformat()
+kl = kl_iso  # the commands take ISO text
 
 
 def lag_kjerne(database_url: str, mappe: Path, **innstillinger: Any) -> Core:

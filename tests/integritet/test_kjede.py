@@ -207,7 +207,7 @@ def test_on_sqlite_a_write_after_the_newest_event_was_deleted_is_refused(databas
 
 
 def test_the_tables_the_recorder_creates_before_the_migrations_are_the_ones_the_migrations_make(
-    database_url: str, tmp_path: Path
+    tom_database_url: str, tmp_path: Path
 ) -> None:
     """The chain and key tables exist as soon as the application does (it may write before `syfo migrate`);
     migration 0004 then finds them and the schema matches the code exactly."""
@@ -220,7 +220,7 @@ def test_the_tables_the_recorder_creates_before_the_migrations_are_the_ones_the_
     from service.store.database import lesemodell_engine
     from service.store.migrations import oppgrader
 
-    settings = Settings(database_url=database_url, data_dir=tmp_path)
+    settings = Settings(database_url=tom_database_url, data_dir=tmp_path)
     app = build_app(settings)
     app.behandle(app.les({"type": "virksomhet", "orgnr": "999999995", "hr_id": "h", "at": kl(date(2025, 1, 6))}))
     app.close()

@@ -129,7 +129,7 @@ def test_an_existing_world_readable_database_file_is_narrowed_to_0600(tmp_path: 
 
 @pytest.mark.postgres
 def test_on_postgresql_the_erased_rows_are_vacuumed(tmp_path: Path) -> None:
-    from conftest import ny_postgres_schema
+    from hjelp import ny_postgres_schema
 
     with ny_postgres_schema() as url:
         _vakuum(url, tmp_path)

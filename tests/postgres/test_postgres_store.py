@@ -17,7 +17,6 @@ from typing import Any
 
 import psycopg
 import pytest
-from conftest import ny_postgres_schema
 from samtidige_skrivere import ORG, kommandoer_for, skriv, sykmelding
 from sqlalchemy.engine import make_url
 
@@ -40,13 +39,6 @@ SAMTIDIGE_TYPER = {
 def admin_conninfo() -> str:
     """The test URL as psycopg takes it: no driver suffix, no schema."""
     return make_url(TEST_URL or "").set(drivername="postgresql", query={}).render_as_string(hide_password=False)
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A database URL whose ``schema`` is a fresh schema, dropped with everything in it afterwards."""
-    with ny_postgres_schema() as url:
-        yield url
 
 
 @pytest.fixture

@@ -7,13 +7,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ny_postgres_schema
+from hjelp import vent_til
 from lesemodell_hjelp import tabeller
 from sqlalchemy import text
 
@@ -22,12 +21,6 @@ from service.bootstrap import Core, build_core
 from service.settings import Settings
 
 HER = Path(__file__).parent
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    with ny_postgres_schema() as url:
-        yield url
 
 
 def sykmelding(nr: int) -> dict[str, object]:
@@ -51,23 +44,18 @@ def les_logg(kjerne: Core) -> list[tuple[int, str, int, int]]:
         return [tuple(r) for r in conn.execute(text("SELECT pid, navn, fra, til FROM test_batcher"))]  # type: ignore[misc]
 
 
-def vent_pa(betingelse: object, sekunder: float = 30) -> None:
-    slutt = time.monotonic() + sekunder
-    while time.monotonic() < slutt:
-        if betingelse():  # type: ignore[operator]
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
+def vent_pa(betingelse: Callable[[], object], sekunder: float = 60) -> None:
+    vent_til(betingelse, "the condition of the test", sekunder, intervall_s=0.05)
 
 
 @pytest.mark.postgres
-def test_two_runner_processes_apply_every_batch_once_and_hand_over_after_a_kill(pg_url: str) -> None:
-    kjerne: Core = build_core(Settings(database_url=pg_url))
+def test_two_runner_processes_apply_every_batch_once_and_hand_over_after_a_kill(postgres_url: str) -> None:
+    kjerne: Core = build_core(Settings(database_url=postgres_url))
     app = kjerne.app
     with kjerne.engine.begin() as conn:
         conn.execute(text("CREATE TABLE test_batcher (pid integer, navn text, fra bigint, til bigint)"))
-    a = start_runner(pg_url)
-    b = start_runner(pg_url)
+    a = start_runner(postgres_url)
+    b = start_runner(postgres_url)
     try:
         for nr in range(60):
             app.behandle(app.les(sykmelding(nr)))

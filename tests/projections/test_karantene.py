@@ -16,6 +16,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from eventsourcing.persistence import OperationalError
+from hjelp import vent_til
 from karantene_hjelp import FRISK_A, FRISK_B, GIFTIG, ORG, ULESELIG, gift, kl, sak, send, sett_state, ulesbar
 from lesemodell_hjelp import tabeller
 from sqlalchemy import inspect, select
@@ -318,7 +319,7 @@ def test_quarantine_rows_hold_no_identity_number(kjerne: Core) -> None:
 def test_a_row_the_database_refuses_quarantines_only_its_person(tmp_path: Path) -> None:
     """PostgreSQL enforces ``varchar(80)``: a 200-character leader id stored before VAL-11 makes the
     batch fail; it is done again person by person, and only that person is quarantined."""
-    from conftest import ny_postgres_schema
+    from hjelp import ny_postgres_schema
 
     from domain.sykefravaer import Sykefravaer
 
@@ -372,7 +373,6 @@ def test_the_runner_thread_survives_a_failing_database_and_beats_again(
     kjerne: Core, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Not the stream's fault, so no quarantine: the pass fails, the heartbeat stops, the next pass goes on."""
-    import time
 
     from projections.oppdaterer import Kjoring
 
@@ -389,12 +389,9 @@ def test_the_runner_thread_survives_a_failing_database_and_beats_again(
     monkeypatch.setattr(kjerne.oppdaterer, "fang_opp", fang_opp)
     kjoring = Kjoring(kjerne.oppdaterer, intervall=0.01)
     traad = kjoring.start()
-    frist = time.monotonic() + 60
     try:
-        while kjoring.hjerteslag == 0:
-            assert time.monotonic() < frist
-            assert traad.is_alive()
-            time.sleep(0.01)
+        vent_til(lambda: kjoring.hjerteslag != 0 or not traad.is_alive(), "a finished pass of the runner")
+        assert traad.is_alive()
     finally:
         kjoring.stopp.set()
         kjoring.vekk.set()
@@ -444,7 +441,6 @@ def test_a_legal_hold_still_stops_the_erasure_of_a_quarantined_person(kjerne: Co
 def test_a_rebuild_beside_a_live_runner_and_new_writes_ends_in_the_rows_of_a_quiet_rebuild(kjerne: Core) -> None:
     """The live runner keeps the old tables current while the rebuild fills fresh ones; a command
     stored in the middle of the rebuild is in the swapped-in tables either way."""
-    import time
 
     from projections.oppdaterer import Kjoring
 
@@ -462,10 +458,7 @@ def test_a_rebuild_beside_a_live_runner_and_new_writes_ends_in_the_rows_of_a_qui
 
     try:
         res = gjenoppbygg(kjerne.oppdaterer, ALLE, underveis)
-        frist = time.monotonic() + 60
-        while min(kjerne.oppdaterer.posisjon(n) for n in ALLE) < skrevet[0]:
-            assert time.monotonic() < frist
-            time.sleep(0.01)
+        vent_til(lambda: min(kjerne.oppdaterer.posisjon(n) for n in ALLE) >= skrevet[0], "the runner past the write")
     finally:
         kjoring.stopp.set()
         kjoring.vekk.set()

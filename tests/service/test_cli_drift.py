@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hjelp import vent_til
 from lesemodell_hjelp import tabeller
 
 from service.settings import Settings
@@ -82,7 +83,6 @@ def test_serve_starts_over_a_poisoned_store_and_reports_degraded(tmp_path: Path)
     """Issue 11: with a stored December 9999 sick note, ``syfo serve`` would not start again."""
     import contextlib
     import socket
-    import time
     from datetime import date
 
     import httpx
@@ -104,13 +104,16 @@ def test_serve_starts_over_a_poisoned_store_and_reports_degraded(tmp_path: Path)
         env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     svar = None
-    try:
-        frist = time.monotonic() + 120
+
+    def klar() -> bool:
         # Ready once it listens and the runner has finished its first pass.
-        while (svar is None or svar.status_code != 200) and prosess.poll() is None and time.monotonic() < frist:
-            with contextlib.suppress(httpx.TransportError):
-                svar = httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=5)
-            time.sleep(0.1)
+        nonlocal svar
+        with contextlib.suppress(httpx.TransportError):
+            svar = httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=5)
+        return (svar is not None and svar.status_code == 200) or prosess.poll() is not None
+
+    try:
+        vent_til(klar, "the server ready")
     finally:
         prosess.terminate()
         utskrift = prosess.communicate(timeout=30)[0]

@@ -12,12 +12,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
 import httpx
 import pytest
+from hjelp import vent_til
 
 ROT = Path(__file__).resolve().parents[2]
 PAKKER = ("domain", "projections", "scheduler", "service")
@@ -105,13 +105,15 @@ def test_migrate_simulate_and_serve_work_from_any_folder(installert: Path, tmp_p
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        klar = None
-        while klar is None and prosess.poll() is None:
+
+        def svar() -> httpx.Response | bool:
             try:
-                klar = httpx.get(base + "/health/ready", timeout=5)
+                return httpx.get(base + "/health/ready", timeout=5)
             except httpx.TransportError:
-                time.sleep(0.2)  # polling for the port to open; the loop ends when it answers or the process dies
-        assert klar is not None, prosess.communicate(timeout=10)[1]
+                return prosess.poll() is not None  # the process died: stop waiting
+
+        klar = vent_til(svar, "the installed server answering", grense_s=120)
+        assert isinstance(klar, httpx.Response), prosess.communicate(timeout=10)[1]
         side = httpx.get(base + "/logg-inn", timeout=5)
         stil = httpx.get(base + "/static/stil.css", timeout=5)
     finally:

@@ -20,8 +20,8 @@ from service.store.migrations import oppgrader
 ROT = Path(__file__).resolve().parents[2]
 
 
-def test_the_migrations_create_exactly_the_tables_the_code_uses(database_url: str, tmp_path: Path) -> None:
-    engine = lesemodell_engine(Settings(database_url=database_url, data_dir=tmp_path))
+def test_the_migrations_create_exactly_the_tables_the_code_uses(tom_database_url: str, tmp_path: Path) -> None:
+    engine = lesemodell_engine(Settings(database_url=tom_database_url, data_dir=tmp_path))
     oppgrader(engine)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
@@ -29,8 +29,8 @@ def test_the_migrations_create_exactly_the_tables_the_code_uses(database_url: st
     assert diff == []
 
 
-def test_migrating_after_events_exist_keeps_every_event(database_url: str, tmp_path: Path) -> None:
-    settings = Settings(database_url=database_url, data_dir=tmp_path)
+def test_migrating_after_events_exist_keeps_every_event(tom_database_url: str, tmp_path: Path) -> None:
+    settings = Settings(database_url=tom_database_url, data_dir=tmp_path)
     app = build_app(settings)
     app.behandle(app.les({"at": "2025-01-06T07:00:00+01:00", "type": "virksomhet", "orgnr": "O1", "hr_id": "h"}))
     for_ = app.siste_posisjon()
@@ -45,11 +45,11 @@ def test_migrating_after_events_exist_keeps_every_event(database_url: str, tmp_p
         kjerne.close()
 
 
-def test_alembic_check_sees_no_change_and_no_drop_of_the_event_store(database_url: str, tmp_path: Path) -> None:
+def test_alembic_check_sees_no_change_and_no_drop_of_the_event_store(tom_database_url: str, tmp_path: Path) -> None:
     """Without env.py's filter, autogenerate would propose dropping the event store's tables."""
-    settings = Settings(database_url=database_url, data_dir=tmp_path)
+    settings = Settings(database_url=tom_database_url, data_dir=tmp_path)
     build_core(settings).close()
-    env = {**os.environ, "SYFO_DATABASE_URL": database_url}
+    env = {**os.environ, "SYFO_DATABASE_URL": tom_database_url}
     alembic = Path(sys.executable).parent / "alembic"
 
     res = subprocess.run([str(alembic), "check"], cwd=ROT, env=env, capture_output=True, text=True, check=False)

@@ -10,28 +10,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hjelp import kopier_sqlite, ny_postgres_schema
 
 from .web_hjelp import Web, web
 
 
-@pytest.fixture(autouse=True)
-def _uten_syfo_miljo(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tests build their own settings; no SYFO_* variable of the shell may leak in."""
-    for navn in ("SYFO_DATABASE_URL", "SYFO_DATA_DIR", "SYFO_ID_NOKKEL", "SYFO_JWT_KEY", "SYFO_DEMO_LOGIN"):
-        monkeypatch.delenv(navn, raising=False)
-
-
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
+def demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_malfil: Path
+) -> Iterator[Web]:
     """The demo cases (``service.devtools.demodata``), for tests that only read (reads add audit records only)."""
-    from .web_hjelp import postgres_url
-
     mappe = tmp_path_factory.mktemp("web")
     if request.param == "sqlite":
-        with web(f"sqlite:///{mappe / 'syfo.db'}", mappe, demo_login=True) as w:
+        with web(kopier_sqlite(sqlite_malfil, mappe / "syfo.db"), mappe, demo_login=True) as w:
             yield w
         return
-    with postgres_url() as url, web(url, mappe, demo_login=True) as w:
+    with ny_postgres_schema(migrert=True) as url, web(url, mappe, demo_login=True) as w:
         yield w
 
 

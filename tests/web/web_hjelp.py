@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from hjelp import Klokke
 from sqlalchemy import select
 
 from domain.kalender import OSLO
@@ -33,14 +34,6 @@ CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 
 def dag(n: int) -> date:
     return IDAG + timedelta(days=n)
-
-
-class Klokke:
-    def __init__(self, t: datetime) -> None:
-        self.t = t
-
-    def __call__(self) -> datetime:
-        return self.t
 
 
 @dataclass
@@ -98,12 +91,3 @@ def web(database_url: str, data_dir: Path, **innstillinger: Any) -> Iterator[Web
             yield Web(klient, kjerne, settings, klokke)
     finally:
         kjerne.close()
-
-
-@contextmanager
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema for a module-scoped fixture (the root conftest's helper)."""
-    from conftest import ny_postgres_schema
-
-    with ny_postgres_schema() as url:
-        yield url
