@@ -15,19 +15,22 @@ import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from projections.oppdaterer import Kjoring
+from scheduler.outbox import OutboxUtsender
 from scheduler.takt import Takt
 from scheduler.utsender import Kanalvalg, Utsender
 from scheduler.vekkeklokke import Vekkeklokke
 from service.anchor import anchor_head
 from service.kjerne import Kjerne
+from service.outbox import registrer_utfall
 from service.settings import Settings
 
 log = structlog.get_logger(__name__)
 
 
 def lag_utsender(kjerne: Kjerne, settings: Settings, kanaler: Kanalvalg) -> Utsender:
-    return Utsender(
-        kjerne.app,
+    app = kjerne.app
+    return OutboxUtsender(
+        app,
         kjerne.engine,
         kanaler,
         lenke=settings.lenke,
@@ -35,6 +38,7 @@ def lag_utsender(kjerne: Kjerne, settings: Settings, kanaler: Kanalvalg) -> Utse
         lease=timedelta(seconds=settings.levering_lease_s),
         basis=timedelta(seconds=settings.levering_basis_s),
         tak=timedelta(seconds=settings.levering_tak_s),
+        registrer=lambda utfall, naa: registrer_utfall(app, utfall, naa),
     )
 
 

@@ -21,9 +21,10 @@ from domain.kommandoer import Kommando, les_instant
 from domain.validering import SENESTE_AT, TIDLIGSTE_AT, i_tidsrom
 from projections.sporringer import paminnelser_pa, saker_pa
 from scheduler.kanal import Leveringsresultat, Melding, Utfall
+from scheduler.outbox import OutboxUtsender
 from scheduler.takt import EN_MIKRO, Takt
-from scheduler.utsender import Utsender
 from service.kjerne import Kjerne, kjerne_pa_fil
+from service.outbox import registrer_utfall
 
 
 class ScenarioFeil(Exception):
@@ -133,7 +134,13 @@ def kjor_scenario(
     start = i_rom[0] if i_rom else datetime.combine(until, time(0), OSLO)
     # The real scheduler tick with a virtual clock: slots due by the clock run first (T-8: a slot at
     # t runs before a command at t), then the dispatcher delivers to the recording channel.
-    utsender = Utsender(app, kjerne.engine, lambda _rolle, mottaker: [(opptaker, mottaker)], eier="simulate")
+    utsender = OutboxUtsender(
+        app,
+        kjerne.engine,
+        lambda _rolle, mottaker: [(opptaker, mottaker)],
+        eier="simulate",
+        registrer=lambda utfall, naa: registrer_utfall(app, utfall, naa),
+    )
     takt = Takt(
         kjerne,
         kjerne.engine,
