@@ -31,8 +31,9 @@ import structlog
 from sqlalchemy import Connection, text
 
 from domain.levering import LEVERT
+from projections.sporringer import aware
 from scheduler.backoff import gi_opp, neste_forsok
-from scheduler.kanal import Utfall
+from scheduler.kanal import Kanal, Leveringsresultat, Melding, Utfall
 from scheduler.utsender import Rapport, Utsender
 
 log = structlog.get_logger(__name__)
@@ -77,6 +78,8 @@ class OutboxUtsender(Utsender):
     """``Utsender`` (channels, grouping per recipient, backoff) on the outbox instead of leases."""
 
     registrer: Registrer | None = None
+    # More channels from the reminder's own row (the leader's registered e-mail, ``service.lederkanal``).
+    radkanaler: Callable[[dict[str, Any]], Sequence[tuple[Kanal, str]]] | None = None
     eier_nr: int = field(default_factory=lambda: random.randint(1, 2**31 - 1))
     _liv: Connection | None = None
 
@@ -208,3 +211,37 @@ class OutboxUtsender(Utsender):
             rapport.legg_til(status)
             if status != LEVERT:
                 log.info("levering", paminnelse=u.id, status=status, detalj=u.detalj, pid=os.getpid())
+
+    def _send(self, gruppe: list[dict[str, Any]]) -> tuple[dict[str, str], set[str], list[Leveringsresultat]]:
+        forste = min(gruppe, key=lambda r: r["id"])
+        mottaker = forste["mottaker_id"] or forste["person_id"]
+        melding = Melding(
+            idempotency_key=forste["id"],
+            mottaker_rolle=forste["rolle"],
+            mottaker_id=mottaker,
+            milepel=forste["milepel"],
+            stage=forste["stage"],
+            tidspunkt=aware(forste["forfall"]),
+            lenke=self.lenke,
+        )
+        kanaler = list(self.kanaler(forste["rolle"], mottaker))
+        if self.radkanaler is not None:
+            kjente = {k.navn for k, _ in kanaler}
+            kanaler += [(k, a) for k, a in self.radkanaler(forste) if k.navn not in kjente]
+        alle = {k.navn for k, _ in kanaler}
+        allerede = set.intersection(*(r["levert_kanaler"] for r in gruppe))
+        levert: dict[str, str] = {}
+        feil: list[Leveringsresultat] = []
+        for kanal, adresse in kanaler:
+            if kanal.navn in allerede:
+                continue
+            try:
+                res = kanal.send(melding, adresse)
+            except Exception:  # a channel bug must not stop the other deliveries
+                log.exception("kanal_feil", kanal=kanal.navn, paminnelse=forste["id"])
+                res = Leveringsresultat(Utfall.MIDLERTIDIG_FEIL, "kanalfeil")
+            if res.levert:
+                levert[kanal.navn] = res.detalj
+            else:
+                feil.append(res)
+        return levert, alle, feil

@@ -20,7 +20,9 @@ from scheduler.takt import Takt
 from scheduler.utsender import Kanalvalg, Utsender
 from scheduler.vekkeklokke import Vekkeklokke
 from service.anchor import anchor_head
+from service.kanaloppsett import Kanaloppsett
 from service.kjerne import Kjerne
+from service.lederkanal import LederEpost
 from service.outbox import registrer_utfall
 from service.settings import Settings
 
@@ -39,6 +41,7 @@ def lag_utsender(kjerne: Kjerne, settings: Settings, kanaler: Kanalvalg) -> Utse
         basis=timedelta(seconds=settings.levering_basis_s),
         tak=timedelta(seconds=settings.levering_tak_s),
         registrer=lambda utfall, naa: registrer_utfall(app, utfall, naa),
+        radkanaler=LederEpost(app, settings, kanaler.epost) if isinstance(kanaler, Kanaloppsett) else None,
     )
 
 
