@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import IO, Any
 
 import structlog
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 
 from domain.levering import LEVERT
 from projections.sporringer import aware
@@ -68,6 +68,17 @@ class Utfallsrad:
 
 Registrer = Callable[[Sequence[Utfallsrad], datetime], list[str]]
 
+
+def ventende(engine: Engine, grense: datetime) -> int:
+    """How many reminders whose current attempt fell due before ``grense`` are not delivered yet."""
+    with engine.connect() as conn:
+        n = conn.execute(
+            text(f"SELECT count(*) FROM {TABELL} WHERE status IN ('venter', 'feilet', '{SENDER}') AND neste_us < :g"),
+            {"g": mikro(grense)},
+        ).scalar_one()
+    return int(n)
+
+
 _sqlite_laaser: dict[str, IO[str]] = {}
 _sqlite_traadlaaser: dict[str, threading.Lock] = {}
 _modullaas = threading.Lock()
@@ -79,6 +90,7 @@ class OutboxUtsender(Utsender):
 
     registrer: Registrer | None = None
     # More channels from the reminder's own row (the leader's registered e-mail, ``service.lederkanal``).
+    ved_levering: Callable[[float], None] | None = None  # lateness in seconds of each delivered message
     radkanaler: Callable[[dict[str, Any]], Sequence[tuple[Kanal, str]]] | None = None
     eier_nr: int = field(default_factory=lambda: random.randint(1, 2**31 - 1))
     _liv: Connection | None = None
@@ -207,6 +219,11 @@ class OutboxUtsender(Utsender):
             for r in gruppe:
                 rader.append(Utfallsrad(r["id"], r["person_id"], r["nokkel"], levert, alle, detalj, neste))
         statuser = self.registrer(rader, naa)
+        if self.ved_levering is not None:
+            ferdig = datetime.now(UTC)
+            for gruppe, (levert, alle, _feil) in zip(grupper, utfall, strict=True):
+                if alle <= levert.keys() | gruppe[0]["levert_kanaler"]:
+                    self.ved_levering(max(0.0, (ferdig - gruppe[0]["forfall"]).total_seconds()))
         for u, status in zip(rader, statuser, strict=True):
             rapport.legg_til(status)
             if status != LEVERT:
