@@ -35,7 +35,7 @@ def lag_utsender(kjerne: Kjerne, settings: Settings, kanaler: Kanalvalg) -> Utse
         app,
         kjerne.engine,
         kanaler,
-        lenke=settings.lenke,
+        lenke=settings.offentlig_url.rstrip("/") + "/" if settings.offentlig_url else settings.lenke,
         maks_forsok=settings.levering_maks_forsok,
         lease=timedelta(seconds=settings.levering_lease_s),
         basis=timedelta(seconds=settings.levering_basis_s),

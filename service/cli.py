@@ -223,6 +223,7 @@ def rebuild(
     from projections.gjenoppbygging import gjenoppbygg
     from projections.oppdaterer import ALLE
     from service.kjerne import bygg_kjerne
+    from service.outbox import bygg_outbox
     from service.settings import Settings
 
     err = Console(stderr=True)
@@ -236,6 +237,8 @@ def rebuild(
     try:
         with hendelsesfremdrift(err, "rebuilding " + ", ".join(navn)) as vis:
             res = gjenoppbygg(kjerne.oppdaterer, navn, vis)
+        if "paminnelser" in navn:  # the delivery outbox, from decision and outcome events (service.outbox)
+            bygg_outbox(kjerne.app)
     finally:
         kjerne.close()
     sekunder = time.perf_counter() - start

@@ -258,3 +258,11 @@ def test_a_leader_without_channels_of_their_own_gets_email_at_the_registered_led
     assert rapport.levert == 1
     assert [env.rcpt_tos for env in mottatt] == [["kari.nordmann@example.com"]]
     assert "Kari" not in mottatt[0].content.decode()  # RP-10: the text names nobody
+
+
+def test_links_in_messages_are_built_from_syfo_offentlig_url(kjerne: Kjerne) -> None:
+    lag_sendte(kjerne.app, 1, 1, NAA)
+    with mottaker() as m:
+        u = utsender(kjerne, {"rolle:NL": [{"type": "webhook", "url": m.url}]}, offentlig_url="https://syfo.example.no")
+        assert u.kjor(NAA).levert == 1
+    assert [k["lenke"] for k in m.kropper] == ["https://syfo.example.no/"]
