@@ -19,6 +19,7 @@ from domain.paminnelser import Beslutning
 from projections import sporringer
 from projections.oppdaterer import Oppdaterer
 from service.application import SyfoApp
+from service.kjede import KjedetSQLiteRecorder
 from service.migrering import oppgrader
 from service.settings import Settings
 from service.wiring import _sqlite_engine, lag_app, lesemodell_engine
@@ -60,7 +61,12 @@ def kjerne_pa_fil(sti: Path, innstillinger: Innstillinger) -> Kjerne:
     engine = _sqlite_engine(str(sti))
     oppgrader(engine)
     app = SyfoApp(
-        {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(sti)},
+        {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(sti),
+            # The recorder that runs a save's in_transaction hook (the delivery outbox), without a chain.
+            "APPLICATION_RECORDER_TOPIC": f"{KjedetSQLiteRecorder.__module__}:{KjedetSQLiteRecorder.__qualname__}",
+        },
         innstillinger=innstillinger,
     )
     return Kjerne(app, engine, Oppdaterer(app, engine))

@@ -22,7 +22,7 @@ from domain.paminnelser import SENDT, Beslutning
 from domain.sykefravaer import Sykefravaer
 from projections.lesemodell import paminnelse_id
 from scheduler.outbox import TABELL, Utfallsrad, mikro
-from service.kjede import IN_TRANSACTION, InTransaction
+from service.kjede import IN_TRANSACTION, InTransaction, KjedetPostgresRecorder, KjedetSQLiteRecorder
 from service.lagersql import Lager, Markor
 
 MAKS_FORSOK = 20
@@ -87,6 +87,8 @@ def med_outbox(app: Any, objekter: Sequence[Any], kwargs: dict[str, Any]) -> dic
     rader = nye_rader(app, objekter)
     if not rader:
         return kwargs
+    if not isinstance(app.recorder, KjedetSQLiteRecorder | KjedetPostgresRecorder):
+        raise TypeError("the outbox rows need the recorder of service.kjede, which runs the in_transaction hook")
     forrige: InTransaction | None = kwargs.get(IN_TRANSACTION)
 
     def hook(m: Markor, lager: Lager, ider: Sequence[int]) -> None:
