@@ -204,6 +204,28 @@ class OutboxUtsender(Utsender):
     # ---------------------------------------------------------------- deliver and record
 
     def _lever_batch(self, grupper: list[list[dict[str, Any]]], naa: datetime, rapport: Rapport) -> None:
+        try:
+            self._lever_og_registrer(grupper, naa, rapport)
+        except Exception:
+            self._slipp([r["id"] for g in grupper for r in g])  # a live owner would hold them forever
+            raise
+
+    def _slipp(self, ider: list[str]) -> None:
+        """Give back rows this dispatcher claimed but could not record (they go again, with the same key)."""
+        if not ider:
+            return
+        plass = ", ".join(f":i{i}" for i in range(len(ider)))
+        par: dict[str, Any] = {f"i{i}": v for i, v in enumerate(ider)} | {"eier": self.eier_nr}
+        with self.engine.begin() as conn:
+            conn.execute(
+                text(
+                    f"UPDATE {TABELL} SET status = 'venter', eier = NULL "
+                    f"WHERE status = '{SENDER}' AND eier = :eier AND id IN ({plass})"
+                ),
+                par,
+            )
+
+    def _lever_og_registrer(self, grupper: list[list[dict[str, Any]]], naa: datetime, rapport: Rapport) -> None:
         assert self.registrer is not None, "OutboxUtsender needs registrer (service.outbox.registrer_utfall)"
         with ThreadPoolExecutor(max_workers=self.samtidige) as pool:
             utfall = list(pool.map(self._send, grupper))

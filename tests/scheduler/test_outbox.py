@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ny_postgres_schema
@@ -258,4 +259,29 @@ def test_syfo_rebuild_rebuilds_the_outbox_without_sending_anything_again(tmp_pat
     assert levert(kjerne) == 4
     assert u.kjor(naa + timedelta(days=1)).meldinger == 0
     assert len(kanal.sendt) == 4
+    kjerne.close()
+
+
+def test_a_batch_whose_outcomes_cannot_be_recorded_is_given_back_and_goes_again_with_the_same_key(
+    tmp_path: Path,
+) -> None:
+    kjerne = bygg_kjerne(Settings(database_url=f"sqlite:///{tmp_path / 'syfo.db'}"))
+    app = kjerne.app
+    naa = datetime.now(UTC)
+    lag_sendte(app, 1, 2, naa - timedelta(minutes=1))
+    kanal = Portvakt()
+    kanal.slipp.set()
+    feil = [True]
+
+    def registrer(x: Any, t: datetime) -> list[str]:
+        if feil.pop() if feil else False:
+            raise RuntimeError("the store is away")
+        return registrer_utfall(app, x, t)
+
+    u = OutboxUtsender(app, kjerne.engine, lambda _r, _m: [(kanal, "x")], registrer=registrer)
+    with pytest.raises(RuntimeError):
+        u.kjor(naa)
+    assert u.kjor(naa).levert == 2
+    assert len(kanal.sendt) == 4
+    assert len(set(kanal.sendt)) == 2  # the repeats carry the same keys
     kjerne.close()
