@@ -17,9 +17,10 @@ from domain.kommandoer import SKJEMA, UNNTAK_TABELL, les_kommando
 from domain.tilfelle import del_i_tilfeller
 from service import seed as seedmodul
 from service.cli import app as cli
+from service.migrering import oppgrader
 from service.seed import REFERANSEDATO, generer, generer_per_sak, seed
 from service.settings import Settings
-from service.wiring import lag_app
+from service.wiring import lag_app, lesemodell_engine
 
 MANGE = 200
 
@@ -195,7 +196,9 @@ def test_meetings_exemptions_assessments_and_consents_occur(mange: list[dict[str
 
 
 def test_every_seeded_command_is_accepted_by_the_application(tmp_path: Path) -> None:
-    app = lag_app(Settings(data_dir=tmp_path))
+    settings = Settings(data_dir=tmp_path)
+    oppgrader(lesemodell_engine(settings))  # the delivery outbox lives beside the read models
+    app = lag_app(settings)
     fremdrift: list[tuple[int, int]] = []
     try:
         resultat = seed(app, 30, 2, progress=lambda saker, kommandoer: fremdrift.append((saker, kommandoer)))
