@@ -80,7 +80,18 @@ class Paminnelsesmotor(Paminnelsesplan):
             if b.status == SENDT:
                 sett.add(dupl)
             ut.append(b)
-        return sorted(ut, key=rekkefolge)
+        # RP-8 holds for cancellations too: one cancelled rung per recipient, and none beside a sent one.
+        kansellert: set[tuple[str, str, str, str, str | None, date]] = set()
+        behold = []
+        for b in ut:
+            t = b.trinn
+            dupl = (t.omfang, t.milepel, t.stage, t.rolle, b.mottaker_id, t.send_dato)
+            if b.status != SENDT:
+                if dupl in sett or dupl in kansellert:
+                    continue
+                kansellert.add(dupl)
+            behold.append(b)
+        return sorted(behold, key=rekkefolge)
 
     def planlagte(self, etter: date, idag: date) -> list[Beslutning]:
         """RP-12: rungs after ``etter`` whose milestone is pending or overdue and whose case is open."""

@@ -229,11 +229,15 @@ class Sykefravaer(Aggregate):
     @event(LeveringFeilet)
     def _levering_feilet(self, nokkel: str, detalj: str, neste_forsok: datetime, timestamp: datetime) -> None:
         lev = self.leveringer.setdefault(nokkel, Levering())
+        if lev.status != SENDER:  # an outbox attempt (no claim event before it) counts here
+            lev.forsok += 1
         lev.status, lev.detalj, lev.neste_forsok, lev.eier, lev.lease_til = FEILET, detalj, neste_forsok, None, None
 
     @event(LeveringFerdig)
     def _levering_ferdig(self, nokkel: str, status: str, detalj: str, timestamp: datetime) -> None:
         lev = self.leveringer.setdefault(nokkel, Levering())
+        if lev.status != SENDER:
+            lev.forsok += 1
         lev.status, lev.detalj, lev.eier, lev.lease_til = status, detalj, None, None
 
     def _mottatt(self, cls: type[hendelser.Mottatt], data: dict[str, Any], at: datetime) -> None:

@@ -246,3 +246,26 @@ web_sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
 )
+
+# The delivery outbox (service.store.outbox, scheduler.outbox): one row per sent reminder and recipient, written
+# in the transaction of its decision event. Not a projection: ``syfo rebuild`` rebuilds it from events.
+# Times are microseconds since the epoch (UTC).
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("person_id", String(36), nullable=False, index=True),
+    Column("nokkel", String(300), nullable=False),
+    Column("rolle", String(10), nullable=False),
+    Column("mottaker_id", String(80)),
+    Column("milepel", String(20), nullable=False),
+    Column("stage", String(12), nullable=False),
+    Column("send_dato", String(10), nullable=False),
+    Column("forfall_us", BigInteger, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("forsok", Integer, nullable=False, server_default="0"),
+    Column("neste_us", BigInteger, nullable=False),
+    Column("eier", BigInteger),
+    Column("levert_kanaler", String(200), nullable=False, server_default=""),
+    Index("ix_outbox_status_neste_us", "status", "neste_us"),
+)

@@ -25,15 +25,19 @@ from domain.innstillinger import Innstillinger
 from domain.paminnelser import Beslutning
 from projections import sporringer
 from projections.oppdaterer import Oppdaterer
+from scheduler.outbox import OutboxUtsender
 from scheduler.slot_ticker import SlotTicker
 from scheduler.utsender import Utsender
 from service.background import Background
+from service.delivery.channels import Kanaloppsett
+from service.delivery.leader_email import LederEpost
 from service.settings import LocalSettings, Settings
 from service.store.application import SyfoApp
 from service.store.database import eventsourcing_env, lesemodell_engine, private_file, startup_lock
 from service.store.encryption import Hovednokkel, Nokkellager, PersonMapper
 from service.store.hashchain import KjedetPostgresRecorder, KjedetSQLiteRecorder, Lagringsvakt
 from service.store.migrations import oppgrader
+from service.store.outbox import registrer_utfall
 from service.store.sql import SqlStore, enable_secure_delete
 
 if TYPE_CHECKING:
@@ -139,15 +143,18 @@ def temporary_settings(folder: Path) -> Settings:
 def build_dispatcher(core: Core, kanaler: Kanalvalg, settings: Settings | None = None) -> Utsender:
     """The reminder dispatcher on ``core``'s store (delivery settings from ``settings``, else the core's)."""
     s = settings or core.settings
-    return Utsender(
-        core.app,
+    app = core.app
+    return OutboxUtsender(
+        app,
         core.engine,
         kanaler,
-        lenke=s.lenke,
+        lenke=s.offentlig_url.rstrip("/") + "/" if s.offentlig_url else s.lenke,
         maks_forsok=s.levering_maks_forsok,
         lease=timedelta(seconds=s.levering_lease_s),
         basis=timedelta(seconds=s.levering_basis_s),
         tak=timedelta(seconds=s.levering_tak_s),
+        registrer=lambda utfall, naa: registrer_utfall(app, utfall, naa),
+        radkanaler=LederEpost(app, s, kanaler.epost) if isinstance(kanaler, Kanaloppsett) else None,
     )
 
 

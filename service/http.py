@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from scheduler.outbox import OutboxUtsender
 from service.api import kommandoskjema
 from service.api.middleware import Middleware
 from service.api.routers import health, hendelser, levering, meg, saker
@@ -64,6 +65,8 @@ def lag_api(
         lifespan=lifespan,
     )
     app.state.tjenester = Tjenester(kjerne, settings, bakgrunn, klokke, metrikker)
+    if bakgrunn is not None and bakgrunn.takt is not None and isinstance(bakgrunn.takt.dispatcher, OutboxUtsender):
+        bakgrunn.takt.dispatcher.ved_levering = metrikker.forsinkelse.observe
     installer(app)
     for r in (hendelser.router, saker.router, meg.router, health.router, levering.router):
         app.include_router(r)

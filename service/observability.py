@@ -96,6 +96,12 @@ class Metrikker:
             ["state"],
             registry=r,
         )
+        self.forsinkelse = Histogram(
+            "syfo_reminder_lateness_seconds",
+            "Seconds from a reminder's due instant to its delivery (all channels took it).",
+            registry=r,
+            buckets=(0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600, 21600, 86400),
+        )
         self.karantene = Gauge(
             "syfo_projection_quarantined",
             "Persons whose stream a projection cannot compute (quarantined, see the karantene table).",

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_avsender: str = "Sykefraværsoppfølging <ikke-svar@syfo.invalid>"
     lenke: str = "http://localhost:8000/"
+    # SYFO_OFFENTLIG_URL: the address users reach the service at (https://syfo.example.no/); when set,
+    # every link in a message is built from it instead of ``lenke``.
+    offentlig_url: str | None = None
     levering_maks_forsok: int = Field(default=8, ge=1)
     levering_lease_s: float = Field(default=60.0, gt=0)  # a dead dispatcher's claims run out after this
     levering_basis_s: float = Field(default=30.0, gt=0)

@@ -80,6 +80,7 @@ def rebuild(
     from projections.oppdaterer import ALLE
     from service.bootstrap import opened
     from service.settings import Settings
+    from service.store.outbox import bygg_outbox
 
     err = Console(stderr=True)
     navn = tuple(projection or ALLE)
@@ -90,6 +91,8 @@ def rebuild(
     start = time.perf_counter()
     with opened(Settings()) as kjerne, hendelsesfremdrift(err, "rebuilding " + ", ".join(navn)) as vis:
         res = gjenoppbygg(kjerne.oppdaterer, navn, vis)
+        if "paminnelser" in navn:  # the delivery outbox, from decision and outcome events (service.store.outbox)
+            bygg_outbox(kjerne.app)
     sekunder = time.perf_counter() - start
     fart = res.hendelser / max(sekunder, 1e-9)
     print(f"rebuilt {', '.join(navn)} from {res.hendelser} events in {sekunder:.1f} s ({fart:,.0f} events/s)")

@@ -20,10 +20,11 @@ from domain.kalender import OSLO
 from domain.kommandoer import Kommando, les_instant
 from domain.validering import SENESTE_AT, TIDLIGSTE_AT, i_tidsrom
 from projections.sporringer import paminnelser_pa, saker_pa
+from scheduler.outbox import OutboxUtsender
 from scheduler.slot_ticker import ONE_MICROSECOND, SlotTicker
-from scheduler.utsender import Utsender
 from service.bootstrap import Core, opened, temporary_settings
 from service.delivery.recorder import Recorder
+from service.store.outbox import registrer_utfall
 
 
 class ScenarioFeil(Exception):
@@ -121,7 +122,13 @@ def kjor_scenario(
     start = i_rom[0] if i_rom else datetime.combine(until, time(0), OSLO)
     # The real scheduler tick with a virtual clock: slots due by the clock run first (T-8: a slot at
     # t runs before a command at t), then the dispatcher delivers to the recording channel.
-    utsender = Utsender(app, kjerne.engine, lambda _rolle, mottaker: [(opptaker, mottaker)], eier="simulate")
+    utsender = OutboxUtsender(
+        app,
+        kjerne.engine,
+        lambda _rolle, mottaker: [(opptaker, mottaker)],
+        eier="simulate",
+        registrer=lambda utfall, naa: registrer_utfall(app, utfall, naa),
+    )
     takt = SlotTicker(
         kjerne,
         kjerne.engine,

@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Notification, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Notification, Recording, Transcoding
 
 from domain.errors import KonfliktFeil, ValideringsFeil
 from domain.innstillinger import Innstillinger
@@ -23,6 +23,7 @@ from domain.sykefravaer import ID_KOMMANDOER, Sykefravaer, person_strom_id
 from domain.virksomhet import Virksomhet
 from projections.lesemodell import Personstrom
 from service.store.hashchain import IN_TRANSACTION
+from service.store.outbox import med_outbox
 from service.store.sql import SqlCursor, SqlStore
 
 _SLUTT = datetime.max.replace(tzinfo=UTC)
@@ -99,6 +100,10 @@ class SyfoApp(Application[UUID]):
             egenmelding_maks_dager=self.innstillinger.egenmelding_max_days,
             valider_identer=self.innstillinger.validate_ids,
         )
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Save, writing the outbox rows of newly sent reminders in the same transaction (service.store.outbox)."""
+        return super().save(*objs, **med_outbox(self, objs, kwargs))
 
     def behandle(self, k: Kommando, logg: Loggforer | None = None) -> Kvittering:
         """Apply one command; retried on a concurrent write to the same streams (no event is lost).

@@ -203,3 +203,65 @@ def test_a_recipient_with_several_roles_gets_one_message_per_reminder(kjerne: Co
     assert rapport.meldinger == 1
     assert sum(m.forsok.values()) == 1
     assert {r["levering"] for r in leveringer(kjerne)} == {LEVERT}  # both reminders recorded as delivered
+
+
+def test_a_leader_without_channels_of_their_own_gets_email_at_the_registered_leder_epost(kjerne: Core) -> None:
+    """Issue 14: ``narmeste_leder.leder_epost`` is the leader's default channel; no operator setting needed."""
+    mottatt: list[Any] = []
+
+    class Behandler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: ARG002
+            mottatt.append(envelope)
+            return "250 OK"
+
+    from domain.paminnelser import SENDT, Beslutning, Trinn
+
+    app = kjerne.app
+    app.behandle(
+        app.les(
+            {
+                "at": "2025-01-06T07:00:00+01:00",
+                "type": "narmeste_leder",
+                "fnr": "P-9",
+                "orgnr": "ORG-1",
+                "leder_id": "leder-9",
+                "leder_navn": "Kari Nordmann",
+                "leder_epost": "kari.nordmann@example.com",
+                "fom": "2024-01-01",
+            }
+        )
+    )
+    app.behandle(
+        app.les(
+            {
+                "at": "2025-01-06T07:30:00+01:00",
+                "type": "sykmelding",
+                "id": "SM-9",
+                "fnr": "P-9",
+                "orgnr": "ORG-1",
+                "perioder": [{"fom": "2025-01-06", "tom": "2025-03-31", "grad": 100}],
+            }
+        )
+    )
+    person = app.person(app.person_for_fnr("P-9"))
+    t = Trinn("RM-1", "sak", "sak", "oppfolgingsplan", "before", "NL", NAA.date())
+    person.registrer([Beslutning(t, NAA, "leder-9", SENDT)])
+    app.save(person)
+    smtp = LoopbackSmtp(Behandler())
+    smtp.start()
+    try:
+        rapport = utsender(kjerne, {}, smtp_port=smtp.port).kjor(NAA)
+    finally:
+        smtp.stop()
+
+    assert rapport.levert == 1
+    assert [env.rcpt_tos for env in mottatt] == [["kari.nordmann@example.com"]]
+    assert "Kari" not in mottatt[0].content.decode()  # RP-10: the text names nobody
+
+
+def test_links_in_messages_are_built_from_syfo_offentlig_url(kjerne: Core) -> None:
+    lag_sendte(kjerne.app, 1, 1, NAA)
+    with mottaker() as m:
+        u = utsender(kjerne, {"rolle:NL": [{"type": "webhook", "url": m.url}]}, offentlig_url="https://syfo.example.no")
+        assert u.kjor(NAA).levert == 1
+    assert [k["lenke"] for k in m.kropper] == ["https://syfo.example.no/"]

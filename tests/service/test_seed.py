@@ -20,6 +20,8 @@ from service.cli import app as cli
 from service.devtools import seed as seedmodul
 from service.devtools.seed import REFERANSEDATO, generer, generer_per_sak, seed
 from service.settings import Settings
+from service.store.database import lesemodell_engine
+from service.store.migrations import oppgrader
 
 MANGE = 200
 
@@ -195,7 +197,9 @@ def test_meetings_exemptions_assessments_and_consents_occur(mange: list[dict[str
 
 
 def test_the_application_accepts_or_refuses_every_seeded_command_and_the_refusals_are_counted(tmp_path: Path) -> None:
-    app = build_app(Settings(data_dir=tmp_path))
+    settings = Settings(data_dir=tmp_path)
+    oppgrader(lesemodell_engine(settings))  # the delivery outbox lives beside the read models
+    app = build_app(settings)
     fremdrift: list[tuple[int, int]] = []
     try:
         resultat = seed(app, 30, 2, progress=lambda saker, kommandoer: fremdrift.append((saker, kommandoer)))

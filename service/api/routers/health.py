@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
@@ -11,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from projections import karantene, lister
+from scheduler.outbox import ventende as ventende_paminnelser
 from service.api import schemas
 from service.api.routers.levering import tell_leveringer
 from service.usecases.problems import PROBLEM_MEDIA, dokumentert, problem_body
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 
 router = APIRouter(tags=["drift"])
 
+VENTEGRENSE = timedelta(minutes=5)  # a due reminder not delivered after this makes the service degraded
 HJERTESLAG_MAKS_S = 30.0  # a runner that has not finished a pass for this long is stuck
 
 
@@ -37,6 +40,7 @@ def _maal(t: Tjenester) -> dict[str, Any]:
         sjekker["projection_lag"] = max(0, siste - laveste)
         t.metrikker.etterslep.set(sjekker["projection_lag"])
         sjekker["quarantined"] = i_karantene
+        sjekker["reminders_waiting_over_5_min"] = ventende_paminnelser(t.engine, t.klokke() - VENTEGRENSE)
         t.metrikker.karantene.set(i_karantene)
         for tilstand, antall in tell_leveringer(t).items():
             t.metrikker.leveringer.labels(state=tilstand).set(antall)
@@ -89,7 +93,8 @@ def ready(request: Request, t: TjenesterDep) -> Any:
     if sjekker["database"] != "ok" or "stale" in (sjekker["runner"], sjekker.get("scheduler")):
         body = problem_body(request.scope, 503, "not ready", slug="not-ready", ekstra={"checks": sjekker})
         return JSONResponse(body, status_code=503, media_type=PROBLEM_MEDIA)
-    return {"status": "degraded" if sjekker.get("quarantined") else "ok", "checks": sjekker}
+    degradert = sjekker.get("quarantined") or sjekker.get("reminders_waiting_over_5_min")
+    return {"status": "degraded" if degradert else "ok", "checks": sjekker}
 
 
 @router.get(
