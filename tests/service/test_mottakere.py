@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from service.simulate import simuler
+from service.devtools.simulate import simuler
 
 
 def _sykmelding(id_: str, orgnr: str) -> dict[str, Any]:
