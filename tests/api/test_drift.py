@@ -220,7 +220,7 @@ def test_ready_reports_the_schedulers_heartbeat_and_refuses_when_it_is_stuck(tmp
                 _vent(lambda: bakgrunn.planlegger_hjerteslag)  # the first tick runs at start
                 frisk = m.klient.get("/health/ready")
                 assert bakgrunn._vekkeklokke is not None
-                bakgrunn._vekkeklokke.hjerteslag = time.monotonic() - 24 * 3600  # a scheduler stuck for a day
+                bakgrunn._vekkeklokke.heartbeat = time.monotonic() - 24 * 3600  # a scheduler stuck for a day
                 stuck = m.klient.get("/health/ready")
         finally:
             bakgrunn.stopp()
