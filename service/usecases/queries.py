@@ -194,7 +194,8 @@ class Leser:
                     )
             ms = lister.milepeler_pa(conn, [case_id], self.idag)[case_id]
             hr = functools.cache(self.t.app.hr_oppslag(self.t.naa()))  # one lookup per employer, not per rung
-            alle = paminnelser_pa(conn, self.idag, hr, a.rad["person_id"])
+            pid = a.rad["person_id"]
+            alle = paminnelser_pa(conn, self.idag, hr, pid, fnr={pid: a.rad["fnr"]})
             paminnelser = [p for p in alle if self._vis_paminnelse(t, a.rad, p)]
             self.revider([t], "tidslinje")
         return {
