@@ -29,6 +29,7 @@ from felles import ROT, argumenter, backends, database, median, prosentil, skriv
 KLIENTER = 8
 LESNINGER = 800
 SKRIVINGER = 300
+EN_KLIENT = 400
 OPPVARMING = 40
 NOKKEL = "bench-jwt-key-0123456789-0123456789-0123456789"
 
@@ -54,6 +55,7 @@ async def bar_hendelse(request: Request) -> Any:
 
 def main() -> None:
     args = argumenter("API benchmark", cases=200)
+    for_ = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     rader: list[list[Any]] = []
     for backend in backends(args.backend):
         rader.extend(maal(backend, args.cases))
@@ -61,15 +63,18 @@ def main() -> None:
     last = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     notat = (
         f"{KLIENTER} concurrent httpx async clients on loopback, one uvicorn worker per server, after\n"
-        f"{OPPVARMING} warm-up requests; {LESNINGER} reads and {SKRIVINGER} writes per server. *timeline read*\n"
+        f"{OPPVARMING} warm-up requests; {LESNINGER} reads and {SKRIVINGER} writes per server (the 1-client rows:\n"
+        f"{EN_KLIENT} reads by one client, one request at a time). *timeline read*\n"
         "is `GET /api/v1/saker/{id}/tidslinje` of a case with 40 events of its own (commands and reminder\n"
         "decisions; seeded, then topped up with sick-note renewals), read by the arbeidstaker: token check,\n"
         "access decision from the read models (ACC-5), events, milestones and reminders, and one audit\n"
-        "record written per read (AUD-1). *write* is `POST /api/v1/hendelser` of a new sick note for a new\n"
+        "record per read (AUD-1: queued with a write-ahead line, inserted in batches by one writer).\n"
+        "*write* is `POST /api/v1/hendelser` of a new sick note for a new\n"
         "person (VAL-3 check, rules, event store append, command log, wake-up of the projection runner).\n"
         "*bare* is a FastAPI app in the same kind of uvicorn process that returns the same timeline JSON, or\n"
         "accepts the same body, doing nothing else. Servers run one after the other on the same machine as\n"
-        f"PostgreSQL and the clients; load average at the end of the run: {last} (other work shared the box)."
+        f"PostgreSQL and the clients; load average before the run: {for_}; at the end: {last}\n"
+        "(the machine was shared with other work during the run: read the ratios, not the absolute figures)."
     )
     skriv("api", "API", tabell(kol, rader), notat, args)
 
@@ -86,12 +91,16 @@ def maal(backend: str, cases: int) -> list[list[Any]]:
             sti = f"/api/v1/saker/{case_id}/tidslinje"
             svar = asyncio.run(_en(base + sti, token))
             les = asyncio.run(_kjor(lambda _i: ("GET", base + sti, token, None), LESNINGER))
+            les1 = asyncio.run(_kjor(lambda _i: ("GET", base + sti, token, None), EN_KLIENT, klienter=1))
             skriv_ = asyncio.run(
                 _kjor(lambda i: ("POST", base + "/api/v1/hendelser", skriver, _sykmelding(i)), SKRIVINGER)
             )
         bar_env = {"SYFO_BENCH_SVAR": json.dumps(svar)}
         with server("api:bar", bar_env, fabrikk=False) as base:
             bar_les = asyncio.run(_kjor(lambda _i: ("GET", base + "/bar/tidslinje", token, None), LESNINGER))
+            bar_les1 = asyncio.run(
+                _kjor(lambda _i: ("GET", base + "/bar/tidslinje", token, None), EN_KLIENT, klienter=1)
+            )
             bar_skriv = asyncio.run(
                 _kjor(lambda i: ("POST", base + "/bar/hendelser", skriver, _sykmelding(i + 10**5)), SKRIVINGER)
             )
@@ -103,6 +112,8 @@ def maal(backend: str, cases: int) -> list[list[Any]]:
     return [
         _rad(backend, "timeline read", "service", les, bar_les),
         _rad(backend, "timeline read", "bare FastAPI", bar_les, bar_les),
+        _rad(backend, "timeline read", "service", les1, bar_les1, klienter=1),
+        _rad(backend, "timeline read", "bare FastAPI", bar_les1, bar_les1, klienter=1),
         _rad(backend, "write", "service", skriv_, bar_skriv),
         _rad(backend, "write", "bare FastAPI", bar_skriv, bar_skriv),
     ]
@@ -236,8 +247,8 @@ async def _en(url: str, hoder: dict[str, str]) -> Any:
 Foresporsel = tuple[str, str, dict[str, str], Any]
 
 
-async def _kjor(lag: Callable[[int], Foresporsel], antall: int) -> tuple[list[float], float]:
-    """(latencies, wall time) of ``antall`` requests by KLIENTER concurrent clients, after a warm-up."""
+async def _kjor(lag: Callable[[int], Foresporsel], antall: int, klienter: int = KLIENTER) -> tuple[list[float], float]:
+    """(latencies, wall time) of ``antall`` requests by ``klienter`` concurrent clients, after a warm-up."""
     import httpx
 
     neste = 0
@@ -259,19 +270,24 @@ async def _kjor(lag: Callable[[int], Foresporsel], antall: int) -> tuple[list[fl
                 maal.append(time.perf_counter() - t0)
             teller[0] += 1
 
-    grenser = httpx.Limits(max_connections=KLIENTER, max_keepalive_connections=KLIENTER)
+    grenser = httpx.Limits(max_connections=klienter, max_keepalive_connections=klienter)
     async with httpx.AsyncClient(timeout=60, limits=grenser) as k:
         teller = [0]
-        await asyncio.gather(*(klient(k, teller, OPPVARMING, None) for _ in range(KLIENTER)))
+        await asyncio.gather(*(klient(k, teller, OPPVARMING, None) for _ in range(klienter)))
         neste = OPPVARMING
         start = time.perf_counter()
-        await asyncio.gather(*(klient(k, teller, OPPVARMING + antall, tider) for _ in range(KLIENTER)))
+        await asyncio.gather(*(klient(k, teller, OPPVARMING + antall, tider) for _ in range(klienter)))
         vegg = time.perf_counter() - start
     return tider, vegg
 
 
 def _rad(
-    backend: str, operasjon: str, server_: str, m: tuple[list[float], float], bare: tuple[list[float], float]
+    backend: str,
+    operasjon: str,
+    server_: str,
+    m: tuple[list[float], float],
+    bare: tuple[list[float], float],
+    klienter: int = KLIENTER,
 ) -> list[Any]:
     tider, vegg = m
     fart = len(tider) / vegg
@@ -280,7 +296,7 @@ def _rad(
         backend,
         operasjon,
         server_,
-        KLIENTER,
+        klienter,
         len(tider),
         f"{fart:,.0f}",
         f"{median(tider) * 1000:.1f}",

@@ -79,17 +79,28 @@ def saker_pa(conn: Connection, idag: date, person_id: str | None = None) -> list
 
 
 def paminnelser_pa(
-    conn: Connection, idag: date, hr: Callable[[str], str | None], person_id: str | None = None
+    conn: Connection,
+    idag: date,
+    hr: Callable[[str], str | None],
+    person_id: str | None = None,
+    *,
+    status: dict[tuple[str, str], dict[str, Any]] | None = None,
+    fnr: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """RP-12: every decision, then the rungs still planned after ``idag``, in ``at`` order."""
+    """RP-12: every decision, then the rungs still planned after ``idag``, in ``at`` order.
+
+    A caller that already holds the person's statuses at ``idag`` (``statuser_pa``) and fnr passes
+    them, and the answer is one indexed query."""
     q = select(paminnelser)
     if person_id is not None:
         q = q.where(paminnelser.c.person_id == person_id)
-    status = statuser_pa(conn, idag, person_id)
-    fq = select(saker.c.person_id, saker.c.fnr)
-    if person_id is not None:
-        fq = fq.where(saker.c.person_id == person_id)
-    fnr = {r.person_id: r.fnr for r in conn.execute(fq)}  # the AT's address is held in one place only
+    if status is None:
+        status = statuser_pa(conn, idag, person_id)
+    if fnr is None:
+        fq = select(saker.c.person_id, saker.c.fnr)
+        if person_id is not None:
+            fq = fq.where(saker.c.person_id == person_id)
+        fnr = {r.person_id: r.fnr for r in conn.execute(fq)}  # the AT's address is held in one place only
     ut: list[tuple[datetime, dict[str, Any]]] = []
     for r in conn.execute(q).mappings():
         if r["status"] == PLANLAGT:

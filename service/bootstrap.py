@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -29,6 +29,7 @@ from scheduler.outbox import OutboxUtsender
 from scheduler.slot_ticker import SlotTicker
 from scheduler.utsender import Utsender
 from service.background import Background
+from service.compliance.audit_queue import AuditQueue
 from service.delivery.channels import Kanaloppsett
 from service.delivery.leader_email import LederEpost
 from service.settings import LocalSettings, Settings
@@ -52,6 +53,13 @@ class Core:
     engine: Engine
     oppdaterer: Oppdaterer
     settings: Settings
+    revisjon: AuditQueue = field(init=False)
+
+    def __post_init__(self) -> None:
+        """AUD-1: read records go through one writer (service.compliance.audit_queue)."""
+        self.revisjon = AuditQueue(
+            self.engine, self.settings.data_dir / "revisjon", self.settings.audit_flush_interval_s
+        )
 
     def kandidater_for_slot(self, at: datetime) -> Iterable[UUID]:
         """The persons with rungs due at ``at`` (RP-3), from the reminders read model."""
@@ -63,6 +71,7 @@ class Core:
         return self.app.vurder_slot(person_id, at)
 
     def close(self) -> None:
+        self.revisjon.close()
         self.app.close()
         self.engine.dispose()
 

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     id_nokkel: SecretStr = SecretStr(DEV_ID_NOKKEL)
     pool_size: int = Field(default=5, ge=1)
     max_overflow: int = Field(default=10, ge=0)
+    # AUD-1: read records are written behind the reads in batches (service.compliance.audit_queue).
+    audit_flush_interval_s: float = Field(default=0.2, gt=0)
 
     # Reminder delivery (service.delivery.channels). ``kanaler`` maps a recipient id, or ``rolle:<ROLE>``
     # for everyone in a role, to channels: [{"type": "webhook", "url": ...}, {"type": "epost",

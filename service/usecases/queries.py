@@ -7,6 +7,7 @@ read, before anything is returned.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -97,12 +98,11 @@ class Leser:
             raise ikke_funnet()
         return Apnet(tilgang, rad, hendelser)
 
-    def revider(self, conn: Connection, tilganger: Sequence[Tilgang], visning: str) -> None:
-        """AUD-1: one record per case shown, in the read's own transaction."""
+    def revider(self, tilganger: Sequence[Tilgang], visning: str) -> None:
+        """AUD-1: one record per case shown, durable (write-ahead) before the answer leaves."""
         b = self.bruker
         aktor = revisjon.aktor_id(b, self.t.pseudonym)
-        revisjon.registrer(
-            conn,
+        self.t.kjerne.revisjon.registrer(
             self.t.naa(),
             [
                 revisjon.Lesing(
@@ -122,14 +122,13 @@ class Leser:
         for _ in tilganger:
             self.t.metrikker.lesinger.labels(b.rolle.value, visning).inc()
 
-    def revider_rader(self, conn: Connection, rader: Iterable[dict[str, Any]], visning: str, grunnlag: str) -> None:
+    def revider_rader(self, rader: Iterable[dict[str, Any]], visning: str, grunnlag: str) -> None:
         """AUD-1 for reads that are not of one case (inbox, dead letters, read logs): one record per
-        person and case whose data the answer shows, in the read's own transaction."""
+        person and case whose data the answer shows, durable before the answer leaves."""
         b = self.bruker
         aktor = revisjon.aktor_id(b, self.t.pseudonym)
         vist = sorted({(r.get("person_id"), r.get("case_id")) for r in rader}, key=lambda x: (x[0] or "", x[1] or ""))
-        revisjon.registrer(
-            conn,
+        self.t.kjerne.revisjon.registrer(
             self.t.naa(),
             [
                 revisjon.Lesing(
@@ -152,7 +151,7 @@ class Leser:
     # ---------------------------------------------------------------- one case
 
     def sak(self, case_id: str, as_of: datetime | None, versjon: int | None) -> dict[str, Any]:
-        with self.t.engine.begin() as conn:
+        with self.t.engine.connect() as conn:
             a = self.apne_sak(conn, case_id, SAKSLESERE)
             if as_of is None and versjon is None:
                 ms = lister.milepeler_pa(conn, [case_id], self.idag)[case_id]
@@ -161,7 +160,7 @@ class Leser:
             else:
                 sak = self._som_kjent(a, as_of, versjon)
                 visning = "sak:as_of" if as_of is not None else "sak:version"
-            self.revider(conn, [a.tilgang], visning)
+            self.revider([a.tilgang], visning)
         return vis_sak(sak, a.tilgang) | {"access_basis": a.tilgang.grunnlag}
 
     def _som_kjent(self, a: Apnet, as_of: datetime | None, versjon: int | None) -> dict[str, Any]:
@@ -175,7 +174,7 @@ class Leser:
         return sak | {"date": kjent["date"], "as_of": kjent["as_of"], "version": kjent["version"]}
 
     def tidslinje(self, case_id: str) -> dict[str, Any]:
-        with self.t.engine.begin() as conn:
+        with self.t.engine.connect() as conn:
             a = self.apne_sak(conn, case_id, TIDSLINJELESERE)
             t = a.tilgang
             hendelser = []
@@ -194,10 +193,11 @@ class Leser:
                         }
                     )
             ms = lister.milepeler_pa(conn, [case_id], self.idag)[case_id]
-            hr = self.t.app.hr_oppslag(self.t.naa())
-            alle = paminnelser_pa(conn, self.idag, hr, a.rad["person_id"])
+            hr = functools.cache(self.t.app.hr_oppslag(self.t.naa()))  # one lookup per employer, not per rung
+            pid = a.rad["person_id"]
+            alle = paminnelser_pa(conn, self.idag, hr, pid, fnr={pid: a.rad["fnr"]})
             paminnelser = [p for p in alle if self._vis_paminnelse(t, a.rad, p)]
-            self.revider(conn, [t], "tidslinje")
+            self.revider([t], "tidslinje")
         return {
             "case_id": case_id,
             "date": self.idag,
@@ -220,13 +220,13 @@ class Leser:
         return bool(rolle == t.bruker.rolle.value and mottaker == t.bruker.sub)
 
     def historikk(self, case_id: str) -> dict[str, Any]:
-        with self.t.engine.begin() as conn:
+        with self.t.engine.connect() as conn:
             a = self.apne_sak(conn, case_id, HISTORIKKLESERE)
             t = a.tilgang
             pseudonym = None if t.synlighet.fnr else self.t.pseudonym
             saker = {h["versjon"]: h["case_id"] for h in a.hendelser}
             hendelser = historikk(conn, self.t.app, UUID(a.rad["person_id"]), saker, pseudonym)
-            self.revider(conn, [t], "historikk")
+            self.revider([t], "historikk")
         return {
             "case_id": case_id,
             "person_id": a.rad["person_id"],
@@ -238,21 +238,23 @@ class Leser:
     def lesninger_for_sak(self, case_id: str, cursor: str | None, antall: int) -> dict[str, Any]:
         """AUD-1 / ACC-5: who read this case; the arbeidstaker (own case) and auditors."""
 
-        with self.t.engine.begin() as conn:
+        self.t.kjerne.revisjon.flush()  # the log shows every read answered so far
+        with self.t.engine.connect() as conn:
             a = self.apne_sak(conn, case_id, HISTORIKKLESERE)
             rader = revisjon.lesinger(conn, case_id=case_id, for_id=id_cursor(cursor), antall=antall + 1)
-            self.revider(conn, [a.tilgang], "lesninger")  # AUD-1: the read log is case data too
+            self.revider([a.tilgang], "lesninger")  # AUD-1: the read log is case data too
         return lesninger(rader, antall)
 
     def mine_lesninger(self, cursor: str | None, antall: int) -> dict[str, Any]:
         """ACC-5: the arbeidstaker lists who read their data, across their cases."""
         if self.bruker.rolle is not Rolle.AT or self.bruker.person_id is None:
             raise ApiFeil(403, "only the arbeidstaker has a read log of their own", rule="ACC-5")
-        with self.t.engine.begin() as conn:
+        self.t.kjerne.revisjon.flush()  # the log shows every read answered so far
+        with self.t.engine.connect() as conn:
             rader = revisjon.lesinger(
                 conn, person_id=self.bruker.person_id, for_id=id_cursor(cursor), antall=antall + 1
             )
-            self.revider_rader(conn, [{"person_id": self.bruker.person_id}], "lesninger", "ACC-5")  # AUD-1
+            self.revider_rader([{"person_id": self.bruker.person_id}], "lesninger", "ACC-5")  # AUD-1
         return lesninger(rader, antall)
 
     # ---------------------------------------------------------------- lists
@@ -265,12 +267,12 @@ class Leser:
         begrenset = self._begrens(f)
         etter = sak_cursor(cursor)
         godtatt: list[tuple[dict[str, Any], Tilgang]] = []
-        with self.t.engine.begin() as conn:
+        with self.t.engine.connect() as conn:
             if begrenset is not None:
                 godtatt = self._saker(conn, begrenset, etter, antall)
             side = godtatt[:antall]
             ms = lister.milepeler_pa(conn, [r["case_id"] for r, _ in side], self.idag)
-            self.revider(conn, [t for _, t in side], "liste")
+            self.revider([t for _, t in side], "liste")
         neste = kod([side[-1][0]["start"].isoformat(), side[-1][0]["case_id"]]) if len(godtatt) > antall else None
         items = [sakslinje(r, ms.get(r["case_id"], []), t, self.idag) for r, t in side]
         for item, (_, t) in zip(items, side, strict=True):
@@ -340,14 +342,14 @@ class Leser:
         if not kan_lese_innboks(b):
             raise ApiFeil(403, f"role {b.rolle.value} receives no reminders", rule="ACC-1")
         etter = innboks_cursor(cursor)
-        with self.t.engine.begin() as conn:
+        with self.t.engine.connect() as conn:
             if b.rolle is Rolle.AT:
                 rader = lister.innboks(conn, rolle="AT", person_id=b.person_id, etter=etter, antall=antall + 1)
             else:
                 mottaker = "NAV" if b.rolle is Rolle.NAV else b.sub  # RP-9: NAV's tasks go to "NAV"
                 rader = lister.innboks(conn, rolle=b.rolle.value, mottaker_id=mottaker, etter=etter, antall=antall + 1)
             side = rader[:antall]
-            self.revider_rader(conn, side, "innboks", "ACC-5" if b.rolle is Rolle.AT else "RP-9")
+            self.revider_rader(side, "innboks", "ACC-5" if b.rolle is Rolle.AT else "RP-9")
         neste = None
         if len(rader) > antall:
             siste = side[-1]

@@ -82,7 +82,7 @@ def mine_sykmeldte(
         sider = max((len(linjer) + SIDESTORRELSE - 1) // SIDESTORRELSE, 1)
         side = min(max(side, 1), sider)
         vist = linjer[(side - 1) * SIDESTORRELSE : side * SIDESTORRELSE]
-        leser.revider(conn, [linje.tilgang for linje in vist], "web:mine-sykmeldte")
+        leser.revider([linje.tilgang for linje in vist], "web:mine-sykmeldte")
     return Side(vist, len(linjer), side, sider, sorted(virksomheter.items()))
 
 

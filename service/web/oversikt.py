@@ -121,7 +121,7 @@ def oversikt(t: Tjenester, b: Bruker, request_id: str | None, f: Filter, side: i
             if tg is not None:
                 vist.append((r, tg))
         ms = lister.milepeler_pa(conn, [r["case_id"] for r, _ in vist], idag)
-        leser.revider(conn, [tg for _, tg in vist], "web:oversikt")
+        leser.revider([tg for _, tg in vist], "web:oversikt")
     linjer = []
     for r, tg in vist:
         leder = r["leder_id"]

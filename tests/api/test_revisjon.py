@@ -18,6 +18,7 @@ from .api_hjelp import FNR, LEDER_FNR, ORG1, SLUTT_KLOKKE, Miljo, fortelling
 
 
 def _rader(m: Miljo, tabell: Any = revisjonslogg) -> list[dict[str, Any]]:
+    m.kjerne.revisjon.flush()  # AUD-1 records are written behind the reads, in batches
     with m.kjerne.engine.connect() as conn:
         return [dict(r) for r in conn.execute(select(tabell).order_by(tabell.c.id)).mappings()]
 

@@ -42,6 +42,7 @@ def _revisjoner(w: Web, **filter: Any) -> list[dict[str, Any]]:
     q = select(revisjonslogg)
     for navn, verdi in filter.items():
         q = q.where(revisjonslogg.c[navn] == verdi)
+    w.kjerne.revisjon.flush()  # AUD-1 records are written behind the reads, in batches
     with w.kjerne.engine.connect() as conn:
         return [dict(r) for r in conn.execute(q.order_by(revisjonslogg.c.id)).mappings()]
 

@@ -52,7 +52,7 @@ def dodbrev(request: Request, t: TjenesterDep, b: BrukerDep, limit: Antall = 200
             .limit(limit)
         ).all()
         leser = Leser(t, b, request.state.request_id)  # AUD-1: one record per case shown
-        leser.revider_rader(conn, [r._asdict() for r in rader], "dodbrev", DRIFTSGRUNNLAG[b.rolle])
+        leser.revider_rader([r._asdict() for r in rader], "dodbrev", DRIFTSGRUNNLAG[b.rolle])
     return {
         "items": [
             {
