@@ -10,7 +10,7 @@ fits inside the bar.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Final
 
@@ -66,6 +66,7 @@ class Merke:
     uke: int = 0
     lov: bool = False
     niva: int = 0
+    mot_venstre: bool = False  # the label ends at the line (near the right edge)
 
 
 @dataclass
@@ -81,6 +82,12 @@ class Bilde:
     tittel: str
     beskrivelse: str
     elementer: list[Element] = field(default_factory=list)
+
+    @property
+    def paminnelser(self) -> list[Element]:
+        """The numbered reminders of the picture, for the list beside it."""
+        return sorted((e for e in self.elementer if e.art == "paminnelse"), key=lambda e: int(e.tekst))
+
     utenfor: int = 0
     bredde: int = BREDDE
     venstre: int = VENSTRE
@@ -116,7 +123,7 @@ def tegn(
     def x(d: date) -> float:
         return round(VENSTRE + (d - fra).days / dager * plott, 1)
 
-    synlige = [e for e in elementer if (e.til or e.fra) >= fra and e.fra <= til]
+    synlige = _nummerer([e for e in elementer if (e.til or e.fra) >= fra and e.fra <= til])
     rader: list[Rad] = []
     y = float(TOPP)
     for i, (nokkel, navn) in enumerate(RADER.items()):
@@ -144,6 +151,14 @@ def tegn(
     )
 
 
+def _nummerer(elementer: list[Element]) -> list[Element]:
+    """Reminders get a number in date order: drawn inside the dot and the key of the list beside the
+    picture, so a dot has a visible label however crowded its row is."""
+    paminnelser = sorted((e for e in elementer if e.art == "paminnelse"), key=lambda e: (e.fra, e.beskrivelse))
+    nr = {id(e): str(i) for i, e in enumerate(paminnelser, start=1)}
+    return [replace(e, tekst=nr[id(e)]) if id(e) in nr else e for e in elementer]
+
+
 def _x2(e: Element, x: Skala, til: date) -> float:
     if e.til is None:
         return x(e.fra)
@@ -155,7 +170,7 @@ def _omfang(e: Element, x0: float, x1: float, med_tekst: bool) -> tuple[float, f
     tekst_px = len(e.tekst) * TEGN_PX
     if e.til is not None:  # a bar: its label goes inside when it fits, never outside
         return x0, x1, tekst_px + 8 <= x1 - x0
-    if med_tekst and e.tekst:
+    if med_tekst and e.tekst and e.art != "paminnelse":  # a reminder's number is inside its dot
         return x0 - MERKE_PX, x0 + MERKE_PX + LUFT + tekst_px, True
     return x0 - MERKE_PX, x0 + MERKE_PX, False
 
@@ -196,11 +211,13 @@ def ukelinjal(fra: date, til: date, x: Skala, start: date) -> list[Merke]:
         lov = n in LOVENS_UKER
         if lov or n == 0 or uke_px >= UKE_STREK_PX:
             tekst = "" if not (lov or n == 0 or uke_px >= UKE_TEKST_PX) else ("start" if n == 0 else f"{n} uker")
-            niva = 0
+            niva, bredde = 0, len(tekst) * TEGN_PX
+            mot_venstre = x(d) + 3 + bredde > BREDDE
             if tekst:
-                niva = 0 if x(d) + 3 > forrige_slutt[0] + LUFT else 1
-                forrige_slutt[niva] = x(d) + 3 + len(tekst) * TEGN_PX
-            ut.append(Merke(x(d), tekst, n, lov, niva))
+                fra_x = x(d) - 3 - bredde if mot_venstre else x(d) + 3
+                niva = 0 if fra_x > forrige_slutt[0] + LUFT else 1
+                forrige_slutt[niva] = fra_x + bredde
+            ut.append(Merke(x(d), tekst, n, lov, niva, mot_venstre))
         n += 1
     return ut
 

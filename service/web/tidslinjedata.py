@@ -140,10 +140,7 @@ def paminnelser(rader: Iterable[Mapping[str, Any]]) -> list[Element]:
             tekst += f", grunn: {p['reason']}"
         if p.get("rule"):
             tekst += f" [{p['rule']}]"
-        etikett = f"Påminnelse {KORTNAVN.get(p['milestone'], p['milestone'])}"  # the dot's visible label
-        ut.append(
-            Element(RAD_FOR_ROLLE[rolle], d, None, "paminnelse", status, etikett, tekst, status, kind=p["milestone"])
-        )
+        ut.append(Element(RAD_FOR_ROLLE[rolle], d, None, "paminnelse", status, "", tekst, status, kind=p["milestone"]))
     return ut
 
 
