@@ -35,9 +35,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain.begreper import Milepelstype
 from domain.begreper import Rolle as Rolle  # defined once, in the domain
 from domain.innstillinger import Innstillinger
-from domain.milepeler import KINDS, PERSONNIVA
+from domain.milepeler import KINDS
 
 SAMTYKKE_ROLLER = frozenset({Rolle.TV, Rolle.VO, Rolle.BHT})  # CON-1
 SAKSLESERE = frozenset({Rolle.AT, Rolle.NL, Rolle.HR, Rolle.NAV, Rolle.AUDITOR})  # case with milestones
@@ -52,8 +53,11 @@ KOMMANDOER_FOR_ROLLE: dict[Rolle, frozenset[str]] = {Rolle.NAV: frozenset({"nav_
 ARBEIDSGIVER = frozenset({Rolle.NL, Rolle.HR})
 
 # TF-9: the employer duties use the case tilfelle; the rest are NAV's person-level milestones.
+# ACC-3: dialogmøte 3 and maksdato count sick days at other employers, so they are NAV-only data
+# (AT, NAV, AUDITOR); the leader and HR see the five milestones about the employer's follow-up.
 ALLE_MILEPELER = frozenset(KINDS)
-ARBEIDSGIVERS_MILEPELER = ALLE_MILEPELER - PERSONNIVA
+NAV_ALENE = frozenset({Milepelstype.DIALOGMOTE_3, Milepelstype.MAKSDATO})
+ARBEIDSGIVERS_MILEPELER = ALLE_MILEPELER - NAV_ALENE
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any, Final
+from functools import partial
+from typing import Any, Final, TypeVar
 
 from domain.errors import DomainError, UgyldigKommandoError
 from domain.kalender import OSLO
@@ -26,6 +27,7 @@ from service.usecases.problems import ApiFeil
 from service.usecases.queries import Leser, ikke_funnet
 from service.usecases.services import Tjenester
 
+T = TypeVar("T")
 MOTE_ID: Final = re.compile(r"^web-[0-9a-f]{16}$")
 
 HANDLINGER: Final[dict[str, str]] = {
@@ -34,8 +36,10 @@ HANDLINGER: Final[dict[str, str]] = {
     "dialogmote_innkalt": "Møte innkalt",
     "dialogmote_avholdt": "Møte holdt",
     "dialogmote_avlyst": "Møte avlyst",
+    "dialogmote_flyttet": "Møte flyttet",
     "unntak": "Unntak",
 }
+FLYTT: Final = "dialogmote_flyttet"  # a form of the page only: ``dialogmote_avlyst`` + a new ``dialogmote_innkalt``
 
 ARSAKER: Final[dict[str, str]] = {
     "TILBAKE_UTEN_TILRETTELEGGING": "Tilbake i arbeid uten tilrettelegging",
@@ -118,10 +122,23 @@ def _tidspunkt(skjema: Mapping[str, str], felt: str) -> str:
     return t.isoformat()
 
 
+def bygg_kommandoer(skjema: Mapping[str, str], case_id: str, leder_id: str, fnr: str | None) -> list[dict[str, Any]]:
+    """The commands of one form. Moving a meeting is two: the new meeting is called (a new id from the
+    form) and the old one cancelled, in that order, so the case is never left without its meeting."""
+    if skjema.get("type") != FLYTT:
+        return [bygg_kommando(skjema, case_id, leder_id, fnr)]
+    gammel = skjema.get("id", "")
+    ny = dict(skjema) | {"type": "dialogmote_innkalt", "id": skjema.get("ny_id", "")}
+    return [
+        bygg_kommando(ny, case_id, leder_id, fnr),
+        bygg_kommando({"type": "dialogmote_avlyst", "id": gammel}, case_id, leder_id, fnr),
+    ]
+
+
 def bygg_kommando(skjema: Mapping[str, str], case_id: str, leder_id: str, fnr: str | None) -> dict[str, Any]:
     """The command of one form, in the scenarios.md vocabulary; ``Skjemafeil`` for a bad field."""
     typ = skjema.get("type", "")
-    if typ not in HANDLINGER:
+    if typ not in HANDLINGER or typ == FLYTT:
         raise Skjemafeil("type", "ukjent handling")
     data: dict[str, Any] = {"type": typ}
     if typ in SAKSBUNDNE:
@@ -164,15 +181,24 @@ def registrer(t: Tjenester, b: Bruker, case_id: str, skjema: Mapping[str, str], 
     leser = Leser(t, b, request_id)
     with t.engine.connect() as conn:
         apnet = leser.apne_sak(conn, case_id, frozenset({Rolle.NL}))
-    data = bygg_kommando(skjema, case_id, b.sub, apnet.rad.get("fnr"))
-    if kan_registrere(apnet.tilgang, data["type"], data) is None:
-        raise ApiFeil(403, "a leader registers the employer's own duties only", rule="ACC-2")
+    alle = bygg_kommandoer(skjema, case_id, b.sub, apnet.rad.get("fnr"))
+    for data in alle:
+        if kan_registrere(apnet.tilgang, data["type"], data) is None:
+            raise ApiFeil(403, "a leader registers the employer's own duties only", rule="ACC-2")
+    lest = [(data, _med_avvisning(t, b, data, request_id, partial(les, t, data))) for data in alle]
+    resultater = [  # every command is read and checked before the first is stored
+        _med_avvisning(t, b, data, request_id, partial(utfor, t, b, k, request_id)) for data, k in lest
+    ]
+    return resultater[-1]
+
+
+def _med_avvisning(t: Tjenester, b: Bruker, data: dict[str, Any], request_id: str | None, steg: Callable[[], T]) -> T:
+    """Run one step of the command path; a refusal is logged (AUD-2) and gets its text in bokmål."""
     try:
-        k = les(t, data)
-        return utfor(t, b, k, request_id)
+        return steg()
     except DomainError as e:
-        avvist(t, b, data, e, request_id)  # AUD-2
+        avvist(t, b, data, e, request_id)
         raise type(e)(e.regel, e.felt, avvisningstekst(data["type"], e)) from e
     except UgyldigKommandoError as e:
-        avvist(t, b, data, e, request_id)  # AUD-2
+        avvist(t, b, data, e, request_id)
         raise UgyldigKommandoError(e.felt, avvisningstekst(data["type"], e)) from e

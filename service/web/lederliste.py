@@ -11,21 +11,34 @@ those: a case on another page is not shown, so it is not logged.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final
 
 from sqlalchemy import Connection
 
+from domain.kalender import OSLO
 from domain.tilgang import Bruker, Tilgang, pluss_maneder, vurder_sak
 from projections import lister
 from service.usecases.queries import Leser, kontekst
 from service.usecases.services import Tjenester
+from service.web.fristord import ansattnavn, frist_i_ord, merke
 from service.web.tidslinjedata import frist_status
 
 SIDESTORRELSE: Final = 25
 BATCH: Final = 200
 HAST: Final[dict[str, int]] = {"overdue": 0, "snart": 1, "pending": 2}
-MOTEHENDELSER: Final = frozenset({"narmeste_leder", "dialogmote_innkalt", "dialogmote_avholdt", "dialogmote_avlyst"})
+MOTEHENDELSER: Final = frozenset(
+    {"narmeste_leder", "person", "dialogmote_innkalt", "dialogmote_avholdt", "dialogmote_avlyst"}
+)
+
+
+@dataclass(frozen=True)
+class Mote:
+    """A dialogmøte 1 that is called and neither held nor cancelled (DM1-5)."""
+
+    id: str
+    tidspunkt: datetime  # Oslo wall-clock time of the meeting (T-1)
+    passert: bool  # the meeting time has come: only then may it be registered as held
 
 
 @dataclass(frozen=True)
@@ -34,14 +47,28 @@ class Linje:
 
     case_id: str
     fnr: str | None
+    navn: str | None  # from the ``person`` command when known (PRIV-4: names first)
     orgnr: str
     start: date
     slutt: date
     apen: bool
     milepeler: list[dict[str, Any]]  # kind, due, status (MS-3), farge (with "snart")
-    neste: dict[str, Any] | None  # the most urgent open deadline
-    aktive_moter: list[str]  # dialogmøte 1 called and neither held nor cancelled (DM1-5)
+    neste: dict[str, Any] | None  # the most urgent open deadline, with ``igjen`` in words
+    moter: list[Mote]  # dialogmøte 1 called and neither held nor cancelled (DM1-5)
     tilgang: Tilgang
+
+    @property
+    def kalt(self) -> str:
+        """What the page calls the employee: the name, else the fnr, else "Ansatt"."""
+        return self.navn or self.fnr or "Ansatt"
+
+    @property
+    def aktive_moter(self) -> list[str]:
+        return [m.id for m in self.moter]
+
+    def apen_frist(self, kind: str) -> bool:
+        """The milestone is shown and still open (pending or overdue): its action is still to do."""
+        return any(m["kind"] == kind and m["status"] in ("pending", "overdue") for m in self.milepeler)
 
     @property
     def hast(self) -> tuple[int, date, str]:
@@ -66,6 +93,7 @@ def mine_sykmeldte(
     """One page of the leader's list; the shown cases are logged (AUD-1) in the read's transaction."""
     leser = Leser(t, b, request_id)
     idag = leser.idag
+    naa = t.naa()
     with t.engine.begin() as conn:
         alle = _tilgjengelige(conn, t, b, idag, med_avsluttede)
         virksomheter: dict[str, int] = {}
@@ -76,7 +104,7 @@ def mine_sykmeldte(
         personer = {r["person_id"] for r, _ in valgt}
         hendelser = lister.person_tidslinje(conn, personer, MOTEHENDELSER)
         linjer = sorted(
-            (_linje(r, tg, ms.get(r["case_id"], []), hendelser.get(r["person_id"], []), idag) for r, tg in valgt),
+            (_linje(r, tg, ms.get(r["case_id"], []), hendelser.get(r["person_id"], []), idag, naa) for r, tg in valgt),
             key=lambda linje: linje.hast,
         )
         sider = max((len(linjer) + SIDESTORRELSE - 1) // SIDESTORRELSE, 1)
@@ -111,36 +139,51 @@ def _tilgjengelige(
         etter = (rader[-1]["start"], rader[-1]["case_id"])
 
 
+def med_ord(m: dict[str, Any], idag: date) -> dict[str, Any]:
+    """A milestone with its colour key, its badge (MS-7 ``late`` is its own) and its days in words."""
+    farge, tekst = merke(m, frist_status(m["status"], m["due"], idag))
+    apen = m["status"] in ("overdue", "pending") and m["due"] is not None
+    return m | {"farge": farge, "merketekst": tekst, "igjen": frist_i_ord(m["due"], idag) if apen else None}
+
+
 def _linje(
-    r: dict[str, Any], tg: Tilgang, ms: list[dict[str, Any]], hendelser: list[dict[str, Any]], idag: date
+    r: dict[str, Any],
+    tg: Tilgang,
+    ms: list[dict[str, Any]],
+    hendelser: list[dict[str, Any]],
+    idag: date,
+    naa: datetime,
 ) -> Linje:
-    synlige = [
-        m | {"farge": frist_status(m["status"], m["due"], idag)} for m in ms if m["kind"] in tg.synlighet.milepeler
-    ]
-    apne = [m for m in synlige if m["status"] in ("overdue", "pending") and m["due"] is not None]
+    synlige = [med_ord(m, idag) for m in ms if m["kind"] in tg.synlighet.milepeler]
+    apne = [m for m in synlige if m["igjen"] is not None]
     neste = min(apne, key=lambda m: (HAST[m["farge"]], m["due"]), default=None)
     return Linje(
         case_id=r["case_id"],
         fnr=r["fnr"] if tg.synlighet.fnr else None,
+        navn=ansattnavn(r, hendelser),
         orgnr=r["orgnr"],
         start=r["start"],
         slutt=r["slutt"],
         apen=r["lukkes"] > idag,
         milepeler=synlige,
         neste=neste,
-        aktive_moter=aktive_moter(hendelser, r["case_id"]),
+        moter=aktive_moter(hendelser, r["case_id"], naa),
         tilgang=tg,
     )
 
 
-def aktive_moter(hendelser: list[dict[str, Any]], case_id: str) -> list[str]:
-    """Ids of the case's dialogmøte 1 meetings that are called and neither held nor cancelled (DM1-5)."""
+def aktive_moter(hendelser: list[dict[str, Any]], case_id: str, naa: datetime) -> list[Mote]:
+    """The case's dialogmøte 1 meetings that are called and neither held nor cancelled (DM1-5), with
+    their time; ``passert`` once the meeting time has come (a meeting is not held before it)."""
     avsluttet = {h["data"].get("id") for h in hendelser if h["hendelse"] in ("dialogmote_avholdt", "dialogmote_avlyst")}
-    return [
-        str(h["data"]["id"])
-        for h in hendelser
-        if h["hendelse"] == "dialogmote_innkalt"
-        and h["case_id"] == case_id
-        and int(h["data"].get("mote", 0)) == 1
-        and h["data"].get("id") not in avsluttet
-    ]
+    ut = []
+    for h in hendelser:
+        d = h["data"]
+        if h["hendelse"] != "dialogmote_innkalt" or h["case_id"] != case_id or int(d.get("mote", 0)) != 1:
+            continue
+        if d.get("id") in avsluttet:
+            continue
+        tid = datetime.fromisoformat(str(d["tidspunkt"]))
+        tid = (tid if tid.tzinfo is not None else tid.replace(tzinfo=OSLO)).astimezone(OSLO)
+        ut.append(Mote(str(d["id"]), tid, passert=tid <= naa))
+    return ut

@@ -32,6 +32,8 @@ class Farge:
 # Keys are the milestone statuses of MS-3/MS-4, plus ``snart``: pending and due within FRIST_SNART_DAGER.
 FARGER: Final[dict[str, Farge]] = {
     "met": Farge("#0a6b34", "#e3f4e8", "#12803f", "Oppfylt", "sirkel"),
+    # MS-7: met after the due date; its own badge ("Oppfylt 13 dager for sent"), never a green "Oppfylt".
+    "late": Farge("#8a3b00", "#fdebd9", "#b35400", "Oppfylt for sent", "halvsirkel"),
     "snart": Farge("#7a4600", "#fff1d6", "#b86200", "Forfaller snart", "ruter"),
     "overdue": Farge("#b00000", "#fde8e8", "#c30000", "Forfalt", "trekant"),
     "pending": Farge("#1f4e8c", "#e6effa", "#2f6fb5", "Kommende", "ring"),

@@ -13,7 +13,7 @@ from typing import Any, Final
 from uuid import UUID
 
 from domain.kalender import OSLO
-from domain.tilgang import TIDSLINJELESERE, Bruker
+from domain.tilgang import TIDSLINJELESERE, Bruker, Rolle
 from domain.validering import i_tidsrom
 from service.observability import logger
 from service.usecases.history import pseudonymiser
@@ -21,9 +21,12 @@ from service.usecases.problems import ApiFeil
 from service.usecases.queries import REFERERENDE, Leser
 from service.usecases.services import Tjenester
 from service.web import tidslinjedata as data
+from service.web.fristord import ansattnavn
+from service.web.lederliste import Mote, aktive_moter, med_ord
 from service.web.maler import dato
 from service.web.tidslinjebilde import Bilde, tegn, vindu
 
+MOTEPARTER: Final = frozenset({Rolle.NL, Rolle.AT})  # dialogmøte 1 is the employer's meeting with the employee
 VINDUER: Final[dict[str, str]] = {"1m": "Siste måned", "3m": "Siste tre måneder", "alt": "Hele saken"}
 
 
@@ -42,11 +45,14 @@ class Saksvisning:
     milepeler: list[dict[str, Any]]
     bilde: Bilde
     vindu: str
+    navn: str | None = None  # PRIV-4: the name first, for the roles that may know who it is
+    moter: list[Mote] = field(default_factory=list)  # dialogmøte 1 called, not yet held or cancelled
 
 
 def _bilde(case_id: str, elementer: list[data.Element], start: date, lukkes: date, idag: date, valg: str) -> Bilde:
     fra, til = vindu(valg, start, lukkes, idag, elementer)
-    return tegn(elementer, fra, til, idag, f"Tidslinje for sak {case_id[:8]}, {dato(fra)} til {dato(til)}")
+    tittel = f"Tidslinje for sak {case_id[:8]}, {dato(fra)} til {dato(til)}"
+    return tegn(elementer, fra, til, idag, tittel, start=start)
 
 
 def for_sak(t: Tjenester, b: Bruker, request_id: str | None, case_id: str, valg: str) -> Saksvisning:
@@ -61,16 +67,19 @@ def for_sak(t: Tjenester, b: Bruker, request_id: str | None, case_id: str, valg:
         *data.frister(svar["milestones"], idag),
         *data.paminnelser(svar["reminders"]),
     ]
+    kjent = apnet.tilgang.synlighet.fnr
     return Saksvisning(
         case_id=case_id,
         orgnr=rad["orgnr"],
-        fnr=rad["fnr"] if apnet.tilgang.synlighet.fnr else None,
+        fnr=rad["fnr"] if kjent else None,
+        navn=ansattnavn(rad, apnet.hendelser) if kjent else None,
+        moter=aktive_moter(apnet.hendelser, case_id, t.naa()) if apnet.tilgang.bruker.rolle in MOTEPARTER else [],
         start=rad["start"],
         slutt=rad["slutt"],
         lukkes=rad["lukkes"],
         idag=idag,
         grunnlag=svar["access_basis"],
-        milepeler=[m | {"farge": data.frist_status(m["status"], m["due"], idag)} for m in svar["milestones"]],
+        milepeler=[med_ord(m, idag) for m in svar["milestones"]],
         bilde=_bilde(case_id, elementer, rad["start"], rad["lukkes"], idag, valg),
         vindu=valg,
     )

@@ -115,6 +115,7 @@ def _lederside(
         "virksomhet": orgnr,
         "avsluttede": bool(avsluttede),
         "utfort": handlinger.HANDLINGER.get(utfort or ""),
+        "utfort_sak": request.query_params.get("sak"),  # whom the banner is about
         "feil": feil,
         "arsaker": handlinger.nl_arsaker(),
         "ny_mote_id": handlinger.ny_mote_id,
@@ -144,7 +145,7 @@ def _registrer(request: Request, t: Tjenester, case_id: str, skjema: FormData) -
     except (DomainError, UgyldigKommandoError) as e:
         regel = getattr(e, "regel", "VAL-9")
         return _avvist(request, t, b, tilbake, case_id, regel, e.melding)
-    query = urlencode(tilbake | {"min_position": r.position, "utfort": felt["type"]})
+    query = urlencode(tilbake | {"min_position": r.position, "utfort": felt["type"], "sak": case_id})
     return RedirectResponse(f"/mine-sykmeldte?{query}#sak-{quote(case_id)}", status_code=303)
 
 

@@ -10,17 +10,17 @@ fits inside the bar.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Final
 
-from service.web.maler import MANEDER, dato
+from service.web.maler import dato
 from service.web.tidslinjedata import RADER, Element
 
 BREDDE: Final = 1000
 VENSTRE: Final = 150  # the row names
 HOYRE: Final = 24
-TOPP: Final = 46  # the axis
+TOPP: Final = 58  # the week ruler: two label levels and the "today" label above the rows
 BANE: Final = 24  # one lane
 RADMARG: Final = 8
 MAKS_BANER: Final = 4
@@ -28,6 +28,9 @@ TEGN_PX: Final = 7.0  # average width of one character at the 12 px label size, 
 MERKE_PX: Final = 7  # half the width of a marker symbol
 LUFT: Final = 4
 NAER_FRIST_DAGER: Final = 60
+LOVENS_UKER: Final = (4, 7, 8, 17, 26, 39, 52)  # the weeks the law counts from the first sick day
+UKE_TEKST_PX: Final = 64  # a week this wide on the ruler gets its own label
+UKE_STREK_PX: Final = 6  # a week narrower than this gets no line of its own
 
 Skala = Callable[[date], float]
 
@@ -55,8 +58,15 @@ class Rad:
 
 @dataclass(frozen=True)
 class Merke:
+    """A week line of the ruler: ``uke`` weeks after the first sick day; ``lov`` for the law's weeks;
+    ``niva`` 1 lifts a label that would collide with the one before it."""
+
     x: float
     tekst: str
+    uke: int = 0
+    lov: bool = False
+    niva: int = 0
+    mot_venstre: bool = False  # the label ends at the line (near the right edge)
 
 
 @dataclass
@@ -72,6 +82,12 @@ class Bilde:
     tittel: str
     beskrivelse: str
     elementer: list[Element] = field(default_factory=list)
+
+    @property
+    def paminnelser(self) -> list[Element]:
+        """The numbered reminders of the picture, for the list beside it."""
+        return sorted((e for e in self.elementer if e.art == "paminnelse"), key=lambda e: int(e.tekst))
+
     utenfor: int = 0
     bredde: int = BREDDE
     venstre: int = VENSTRE
@@ -81,28 +97,33 @@ def vindu(valg: str, start: date, lukkes: date, idag: date, elementer: Sequence[
     """The dates shown: the last month, the last three months (up to today, or to the case's close if it
     closed earlier) with a little of what comes next, or the whole case with the deadlines that fall
     during it or soon after (far-off points such as maksdato are counted as outside and stay in the
-    milestone list above the picture)."""
+    milestone list above the picture), except the maksdato, which "Hele saken" always reaches for the
+    roles that may see it (ACC-3: only they have it among the elements)."""
     anker = min(idag, lukkes)
+    maks = [e.fra for e in elementer if e.art == "frist" and e.kind == "maksdato"]
     if valg == "1m":
         return anker - timedelta(days=31), anker + timedelta(days=14)
     if valg == "3m":
         return anker - timedelta(days=92), anker + timedelta(days=31)
     slutt = max(lukkes, idag)
     naer = slutt + timedelta(days=NAER_FRIST_DAGER)  # deadlines soon after the case are still shown
-    siste = max([slutt, *(e.fra for e in elementer if e.art == "frist" and e.fra <= naer)])
+    siste = max([slutt, *maks, *(e.fra for e in elementer if e.art == "frist" and e.fra <= naer)])
     forste = min([start, *(e.fra for e in elementer if e.art == "stolpe")])
     return forste - timedelta(days=3), siste + timedelta(days=7)
 
 
-def tegn(elementer: Sequence[Element], fra: date, til: date, idag: date, tittel: str) -> Bilde:
-    """Lay out the elements that touch ``fra``…``til``; the ``<desc>`` says in words what is shown."""
+def tegn(
+    elementer: Sequence[Element], fra: date, til: date, idag: date, tittel: str, start: date | None = None
+) -> Bilde:
+    """Lay out the elements that touch ``fra``…``til``; the ``<desc>`` says in words what is shown.
+    The ruler counts weeks from ``start``, the first sick day (``fra`` when not given)."""
     dager = max((til - fra).days + 1, 1)
     plott = BREDDE - VENSTRE - HOYRE
 
     def x(d: date) -> float:
         return round(VENSTRE + (d - fra).days / dager * plott, 1)
 
-    synlige = [e for e in elementer if (e.til or e.fra) >= fra and e.fra <= til]
+    synlige = _nummerer([e for e in elementer if (e.til or e.fra) >= fra and e.fra <= til])
     rader: list[Rad] = []
     y = float(TOPP)
     for i, (nokkel, navn) in enumerate(RADER.items()):
@@ -121,13 +142,21 @@ def tegn(elementer: Sequence[Element], fra: date, til: date, idag: date, tittel:
         til=til,
         hoyde=y + 8,
         rader=rader,
-        merker=_merker(fra, til, x),
+        merker=ukelinjal(fra, til, x, start or fra),
         idag_x=idag_x,
         tittel=tittel,
         beskrivelse=beskriv(synlige, fra, til, idag),
         elementer=sorted(synlige, key=lambda e: (e.fra, list(RADER).index(e.rad), e.beskrivelse)),
         utenfor=len(elementer) - len(synlige),
     )
+
+
+def _nummerer(elementer: list[Element]) -> list[Element]:
+    """Reminders get a number in date order: drawn inside the dot and the key of the list beside the
+    picture, so a dot has a visible label however crowded its row is."""
+    paminnelser = sorted((e for e in elementer if e.art == "paminnelse"), key=lambda e: (e.fra, e.beskrivelse))
+    nr = {id(e): str(i) for i, e in enumerate(paminnelser, start=1)}
+    return [replace(e, tekst=nr[id(e)]) if id(e) in nr else e for e in elementer]
 
 
 def _x2(e: Element, x: Skala, til: date) -> float:
@@ -141,7 +170,7 @@ def _omfang(e: Element, x0: float, x1: float, med_tekst: bool) -> tuple[float, f
     tekst_px = len(e.tekst) * TEGN_PX
     if e.til is not None:  # a bar: its label goes inside when it fits, never outside
         return x0, x1, tekst_px + 8 <= x1 - x0
-    if med_tekst and e.tekst:
+    if med_tekst and e.tekst and e.art != "paminnelse":  # a reminder's number is inside its dot
         return x0 - MERKE_PX, x0 + MERKE_PX + LUFT + tekst_px, True
     return x0 - MERKE_PX, x0 + MERKE_PX, False
 
@@ -170,23 +199,26 @@ def _pakk(elementer: list[Element], x: Skala, fra: date, til: date) -> tuple[lis
     raise AssertionError("unreachable: the forced pass always places every item")
 
 
-def _merker(fra: date, til: date, x: Skala) -> list[Merke]:
-    """Axis ticks: Mondays for up to two months, month starts up to 14 months, else every third month."""
-    dager = (til - fra).days
+def ukelinjal(fra: date, til: date, x: Skala, start: date) -> list[Merke]:
+    """The week ruler: a line per week after the first sick day (when weeks are wide enough), the law's
+    weeks (4, 7, 8, 17, 26, 39, 52) always labelled, other weeks labelled when there is room; a label
+    that would run into the one before it is lifted to the upper level."""
+    uke_px = x(fra + timedelta(days=7)) - x(fra)
+    n = max(-((start - fra).days // 7), 0)
     ut: list[Merke] = []
-    if dager <= 62:
-        d = fra + timedelta(days=(7 - fra.weekday()) % 7)
-        while d <= til:
-            ut.append(Merke(x(d), f"{d.day}. {MANEDER[d.month - 1]}"))
-            d += timedelta(days=7)
-        return ut
-    steg = 1 if dager <= 430 else 3
-    d = date(fra.year, fra.month, 1)
-    while d <= til:
-        if d >= fra and (d.month - 1) % steg == 0:
-            tekst = MANEDER[d.month - 1] + (f" {d.year}" if d.month == 1 or not ut else "")
-            ut.append(Merke(x(d), tekst))
-        d = date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    forrige_slutt = [float("-inf"), float("-inf")]
+    while (d := start + timedelta(weeks=n)) <= til:
+        lov = n in LOVENS_UKER
+        if lov or n == 0 or uke_px >= UKE_STREK_PX:
+            tekst = "" if not (lov or n == 0 or uke_px >= UKE_TEKST_PX) else ("start" if n == 0 else f"{n} uker")
+            niva, bredde = 0, len(tekst) * TEGN_PX
+            mot_venstre = x(d) + 3 + bredde > BREDDE
+            if tekst:
+                fra_x = x(d) - 3 - bredde if mot_venstre else x(d) + 3
+                niva = 0 if fra_x > forrige_slutt[0] + LUFT else 1
+                forrige_slutt[niva] = fra_x + bredde
+            ut.append(Merke(x(d), tekst, n, lov, niva, mot_venstre))
+        n += 1
     return ut
 
 

@@ -17,6 +17,7 @@ from typing import Any, Final
 from domain.kalender import OSLO
 from service.web.maler import MILEPELNAVN, ROLLENAVN
 from service.web.maler import dato as _dato_tekst
+from service.web.maler import tidspunkt as _tidspunkt_tekst
 from service.web.palett import FARGER
 
 FRIST_SNART_DAGER: Final = 14  # "due soon": within the first "before" rung, D−14 (RM-1, RM-5, RM-11)
@@ -78,6 +79,7 @@ class Element:
     tekst: str
     beskrivelse: str
     status: str | None = None
+    kind: str | None = None  # the milestone of a deadline pin or a reminder
 
 
 def frist_status(status: str, due: date | None, idag: date) -> str:
@@ -112,12 +114,15 @@ def frister(milepeler: Iterable[Mapping[str, Any]], idag: date) -> list[Element]
         if due is None:
             continue
         stil = frist_status(str(m["status"]), due, idag)
+        met_on = _d(m.get("met_on"))
+        if m.get("late") and met_on is not None and met_on > due:
+            stil = "late"  # MS-7: met after the due date is its own status, not a green "Oppfylt"
         navn = MILEPELNAVN.get(m["kind"], m["kind"])
         tekst = f"{navn}: frist {_dato_tekst(due)}, {FARGER[stil].navn.lower() if stil in FARGER else stil}"
-        met_on = _d(m.get("met_on"))
         if met_on is not None:
             tekst += f" ({_dato_tekst(met_on)})"
-        ut.append(Element("frister", due, None, "frist", stil, KORTNAVN.get(m["kind"], m["kind"]), tekst, stil))
+        kort = KORTNAVN.get(m["kind"], m["kind"])
+        ut.append(Element("frister", due, None, "frist", stil, kort, tekst, stil, kind=str(m["kind"])))
     return ut
 
 
@@ -135,7 +140,7 @@ def paminnelser(rader: Iterable[Mapping[str, Any]]) -> list[Element]:
             tekst += f", grunn: {p['reason']}"
         if p.get("rule"):
             tekst += f" [{p['rule']}]"
-        ut.append(Element(RAD_FOR_ROLLE[rolle], d, None, "paminnelse", status, "", tekst, status))
+        ut.append(Element(RAD_FOR_ROLLE[rolle], d, None, "paminnelse", status, "", tekst, status, kind=p["milestone"]))
     return ut
 
 
@@ -242,7 +247,8 @@ def _sykmelding(data: Mapping[str, Any], annullert: bool, mottatt: date | None) 
 def _mote(data: Mapping[str, Any], innkalt: date, moter: dict[str, dict[str, Any]]) -> list[Element]:
     nr = data.get("mote")
     rad = "arbeidsgiver" if nr == 1 else "nav"
-    ut = [_punkt(rad, innkalt, f"DM{nr} innkalt", f"Dialogmøte {nr} innkalt")]
+    naar = f" til {_tidspunkt_tekst(data['tidspunkt'])}" if data.get("tidspunkt") else ""
+    ut = [_punkt(rad, innkalt, f"DM{nr} innkalt", f"Dialogmøte {nr} innkalt{naar}")]
     tid = _d(data.get("tidspunkt"))
     utfall = moter.get(str(data.get("id")))
     if utfall is not None and utfall["type"] == "dialogmote_avholdt":
@@ -252,5 +258,6 @@ def _mote(data: Mapping[str, Any], innkalt: date, moter: dict[str, dict[str, Any
     elif tid is not None:
         avlyst = utfall is not None
         tekst = f"DM{nr} avlyst" if avlyst else f"DM{nr} møte"
-        ut.append(_punkt(rad, tid, tekst, f"Dialogmøte {nr} {'avlyst' if avlyst else 'berammet'} {_dato_tekst(tid)}"))
+        hva = "avlyst" if avlyst else "berammet"
+        ut.append(_punkt(rad, tid, tekst, f"Dialogmøte {nr} {hva} {_tidspunkt_tekst(data['tidspunkt'])}"))
     return ut

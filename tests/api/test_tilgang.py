@@ -55,13 +55,30 @@ def test_a_leader_sees_its_employer_duties_without_medical_grounds_or_nav_data(h
     }
     assert "medisinske_grunner" not in _hendelse(tidslinje, "sykmelding")
     assert "arsak" not in _hendelse(tidslinje, "unntak")  # NAV's exemption: status only (PRIV-2)
-    assert {m["kind"] for m in tidslinje.json()["milestones"]} == {"oppfolgingsplan", "dialogmote_1", "aktivitetskrav"}
+    assert {m["kind"] for m in tidslinje.json()["milestones"]} == ARBEIDSGIVERS
     assert {p["recipient"]["role"] for p in tidslinje.json()["reminders"]} <= {"NL", "HR"}
     assert ORG2 not in tidslinje.text
     assert ORG2 not in saken.text
     assert saken.json()["person_tilfelle"] is None
     assert saken.json()["maksdato"] is None
     assert saken.json()["access_basis"] == "ACC-2"
+
+
+ARBEIDSGIVERS = {"oppfolgingsplan", "dialogmote_1", "aktivitetskrav", "motebehov", "dialogmote_2"}
+
+
+def test_milestones_per_role_dialogmote_3_and_maksdato_are_nav_only_data(historie: Miljo) -> None:
+    """ACC-3: the leader and HR see the five milestones about the employer's follow-up; dialogmøte 3 and
+    maksdato count sick days at other employers and are shown to AT, NAV and AUDITOR only."""
+    sti = f"/api/v1/saker/{historie.saker['ORG1']}/tidslinje"
+    sett = {
+        rolle: {m["kind"] for m in historie.les(sti, sub, rolle).json()["milestones"]}
+        for sub, rolle in (("leder-A", "NL"), ("hr-1", "HR"), (FNR, "AT"), ("NAV", "NAV"), ("revisor-1", "AUDITOR"))
+    }
+
+    assert sett["NL"] == sett["HR"] == ARBEIDSGIVERS
+    for rolle in ("AT", "NAV", "AUDITOR"):
+        assert sett[rolle] == ARBEIDSGIVERS | {"dialogmote_3", "maksdato"}, rolle
 
 
 def test_hr_sees_deadlines_and_statuses_but_no_documents(historie: Miljo) -> None:

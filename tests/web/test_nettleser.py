@@ -91,7 +91,7 @@ def test_a_leader_sees_only_its_employees_and_plan_agreed_turns_the_milestone_me
 
     plan = _rad(side, sak).locator("li[data-milepel='oppfolgingsplan']")
     assert plan.get_attribute("data-status") == "met"  # OP-3: met, late
-    assert plan.locator(".status").inner_text().strip().endswith("Oppfylt")
+    assert plan.locator(".status").inner_text().strip() == "Oppfylt 13 dager for sent"  # MS-7
     assert "Registrert: Plan avtalt" in side.locator("p.melding.ok").inner_text()
 
 
@@ -119,7 +119,7 @@ def test_the_keyboard_reaches_and_presses_a_leaders_button(side: Any, server: Tj
     detaljer = _rad(side, sak_for(server, P4.fnr)).locator("details.flere")
     detaljer.locator("summary").focus()
     side.keyboard.press("Enter")
-    assert detaljer.get_attribute("open") is not None  # "Flere hendelser" opens from the keyboard
+    assert detaljer.get_attribute("open") is not None  # "Flere handlinger" opens from the keyboard
 
 
 def test_an_auditor_moves_the_as_of_time_back_before_a_late_sick_note_and_sees_the_old_deadlines(

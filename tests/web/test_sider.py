@@ -154,7 +154,12 @@ def test_the_leader_sees_only_its_own_employees_most_urgent_first(demo: Web) -> 
     assert demo.sak(P5) not in html  # ACC-2: another leader's employee
     assert P5.fnr not in html
     assert _milepel(html, forfalt, "oppfolgingsplan") == "overdue"
-    assert "motebehov" not in html  # ACC-3: NAV's person-level milestones are not the employer's
+    # The leader sees the five milestones about the employer's follow-up; dialogmøte 3 and maksdato
+    # count sick days at other employers and are NAV-only data (ACC-3).
+    assert _milepel(html, forfalt, "motebehov") is not None
+    assert _milepel(html, forfalt, "dialogmote_2") is not None
+    assert 'data-milepel="dialogmote_3"' not in html
+    assert 'data-milepel="maksdato"' not in html
 
 
 def test_the_virksomhet_filter_narrows_the_list_and_counts_each_virksomhet(demo: Web) -> None:
@@ -281,7 +286,15 @@ def test_the_timeline_picture_has_its_rows_pins_today_line_and_the_same_data_as_
     assert '<desc id="tl-desc">' in svg
     for rad in ("Sykmeldt", "Arbeidsgiver", "Sykmelder", "NAV", "Tillitsvalgt m.fl."):
         assert f">{rad}</text>" in svg
-    assert svg.count('data-art="frist"') == 3  # the employer's three deadlines (ACC-3)
+    # The leader's five milestones (ACC-3: not dialogmøte 3, not maksdato); the picture shows those due
+    # within the case or soon after, the list above it all five.
+    liste = html[html.index('<ul class="frister brede">') : html.index("</ul>", html.index("frister brede"))]
+    assert liste.count("data-milepel=") == 5
+    assert 'data-milepel="maksdato"' not in liste
+    assert 'data-milepel="dialogmote_3"' not in liste
+    assert 4 <= svg.count('data-art="frist"') <= 5
+    assert ">Maks</text>" not in svg
+    assert ">DM3</text>" not in svg
     assert 'data-art="frist" data-stil="overdue"' in svg
     assert 'class="idag"' in svg
     assert "100 %" in svg  # the sick note's bar, labelled with its grade
