@@ -53,7 +53,7 @@ def test_every_process_catches_up_only_as_far_as_innhenting_maks_dager(tmp_path:
         bakgrunn = build_background(kjerne, kanaler=kanaler)
 
     assert bakgrunn.takt is not None
-    assert bakgrunn.takt.maks_innhenting == timedelta(days=3)
+    assert bakgrunn.takt.max_catch_up == timedelta(days=3)
 
 
 def test_the_background_runs_retention_daily_from_start(tmp_path: Path) -> None:
