@@ -65,6 +65,7 @@ class Bruker:
     person_id: str | None = None  # AT only: HMAC of the fnr, never the fnr itself (PRIV-3)
     begrunnelse: str | None = None  # a reason given with the request (recorded, AUD-1)
     brudd_glass: bool = False  # AUDITOR broke the glass: identity numbers are shown (ACC-7)
+    enheter: tuple[str, ...] = ()  # NAV: the offices the token names (ACC-8); lists default to them
 
 
 @dataclass(frozen=True)
