@@ -15,7 +15,8 @@ What each role sees of a case it may read (``Synlighet``):
   person tilfelle, maksdato, NAV assessments or consents (ACC-3; CON-2).
 - HR sees deadlines, statuses and the reminders to the leader and HR (escalations), no documents
   and no plan content (ACC-4).
-- NAV sees every case (the command vocabulary has no NAV unit, so no narrower basis exists), all
+- NAV may read every case (ACC-8: reading one case stays open to every NAV user; the lists default to
+  the offices the token names, ``Bruker.enheter``, see ``service.usecases.navvisning``), all
   milestones, sick notes, exemptions, assessments, NAV meetings, plans only once shared with NAV,
   and its own tasks (ACC-6).
 - SYKMELDER sees the case only as far as it is part of it: its own sick notes, plans shared with the
@@ -69,6 +70,7 @@ class Bruker:
     person_id: str | None = None  # AT only: HMAC of the fnr, never the fnr itself (PRIV-3)
     begrunnelse: str | None = None  # a reason given with the request (recorded, AUD-1)
     brudd_glass: bool = False  # AUDITOR broke the glass: identity numbers are shown (ACC-7)
+    enheter: tuple[str, ...] = ()  # NAV: the offices the token names (ACC-8); lists default to them
 
 
 @dataclass(frozen=True)

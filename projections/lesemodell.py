@@ -60,9 +60,11 @@ def saker_rader(p: Personstrom, inn: Innstillinger) -> Rader:
     g = p.person.grunnlag(inn)
     vurdert = oslo_dato(p.sist_registrert)
     saker, milepeler, forlop = [], [], []
+    enhet, veileder = g.nav_enhet or (None, None)
     for s in g.saker:
         t = s.tilfelle
         pa = max(t.start, min(vurdert, t.lukkes))
+        leder = g.lederrelasjon(s.orgnr, pa)
         saker.append(
             {
                 "case_id": s.case_id,
@@ -76,8 +78,12 @@ def saker_rader(p: Personstrom, inn: Innstillinger) -> Rader:
                 "pt_start": s.person_tilfelle.start,
                 "pt_slutt": s.person_tilfelle.slutt,
                 "maksdato": g.maksdato(s.person_tilfelle),
-                "leder_id": g.narmeste_leder(s.orgnr, pa),
+                "leder_id": leder["leder_id"] if leder is not None else None,
                 "versjon": p.versjon,
+                "navn": g.navn,  # PRIV-4: names in clear for lists and search, gone with the fnr
+                "leder_navn": leder.get("leder_navn") if leder is not None else None,
+                "nav_enhet": enhet,
+                "veileder_id": veileder,
             }
         )
         for nr, kind in enumerate(KINDS):

@@ -103,6 +103,41 @@ class Sakfilter:
     frist_fra: date | None = None
     frist_til: date | None = None
     skjult_status: str | None = None  # ACC-9: a milestone whose status this reader may not filter on
+    sok: str | None = None  # PRIV-4: part of the employee's name, or the start of the fnr
+    nav_enheter: frozenset[str] | None = None  # ACC-8: the person's NAV office is one of these
+    uten_enhet: bool = False  # ACC-8: the person has no NAV office yet
+    veileder_id: str | None = None  # ACC-8: assigned to this veileder ("Min oversikt")
+    ufordelt_veileder: bool = False  # ACC-8: no veileder assigned ("Ufordelte")
+
+
+def sokebetingelse(sok: str) -> ColumnElement[bool] | None:
+    """PRIV-4: a name search (every word a part of the name, any case) or, for digits, the fnr's start."""
+    tekst = sok.strip()
+    if not tekst:
+        return None
+    kompakt = tekst.replace(" ", "")
+    if kompakt.isdigit():
+        return saker.c.fnr.startswith(kompakt, autoescape=True)
+    ord_ = [o for o in tekst.lower().split() if o]
+    return and_(*(func.lower(saker.c.navn).contains(o, autoescape=True) for o in ord_))
+
+
+def enhetsbetingelser(f: Sakfilter) -> list[ColumnElement[bool]]:
+    """ACC-8: the office, veileder and search filters, shared by the API list and NAV's overview."""
+    b: list[ColumnElement[bool]] = []
+    if f.nav_enheter is not None:
+        b.append(saker.c.nav_enhet.in_(sorted(f.nav_enheter)))
+    if f.uten_enhet:
+        b.append(saker.c.nav_enhet.is_(None))
+    if f.veileder_id is not None:
+        b.append(saker.c.veileder_id == f.veileder_id)
+    if f.ufordelt_veileder:
+        b.append(saker.c.veileder_id.is_(None))
+    if f.sok is not None:
+        sok = sokebetingelse(f.sok)
+        if sok is not None:
+            b.append(sok)
+    return b
 
 
 def list_saker(
@@ -120,7 +155,7 @@ def list_saker(
 
 
 def _betingelser(f: Sakfilter, idag: date) -> list[ColumnElement[bool]]:
-    b: list[ColumnElement[bool]] = []
+    b: list[ColumnElement[bool]] = enhetsbetingelser(f)
     if f.person_id is not None:
         b.append(saker.c.person_id == f.person_id)
     if f.orgnr is not None:

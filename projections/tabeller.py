@@ -55,6 +55,10 @@ saker = Table(
     Column("maksdato", Date),
     Column("leder_id", String(80), index=True),
     Column("versjon", Integer, nullable=False),
+    Column("navn", String(200)),  # PRIV-4: the employee's name (``person``), for lists and search
+    Column("leder_navn", String(200)),  # the current leader's name (``narmeste_leder.leder_navn``)
+    Column("nav_enhet", String(4), index=True),  # ACC-8: the person's NAV office (``nav_enhet``)
+    Column("veileder_id", String(80), index=True),  # ACC-8: the assigned veileder; NULL: ufordelt
 )
 
 # Milestones as known at the stream's last event (``vurdert``), indexed by due date and status.
@@ -243,6 +247,7 @@ web_sessions = Table(
     Column("sub", String(200), nullable=False),
     Column("role", String(12), nullable=False),
     Column("person_id", String(36), index=True),  # AT only: the pseudonymous stream id
+    Column("enheter", String(200)),  # NAV only: the token's offices, comma-separated (ACC-8)
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
 )

@@ -188,6 +188,11 @@ class Sakslinje(BaseModel):
     leder_id: str | None = None
     milestones: list[Milepel]
     access_basis: str
+    name: str | None = Field(None, description="the employee's name (PRIV-4); null for AUDITOR")
+    leader_name: str | None = None
+    employer_name: str | None = None
+    nav_enhet: str | None = Field(None, description="NAV and AUDITOR: the person's NAV office (ACC-8)")
+    veileder_id: str | None = Field(None, description="NAV and AUDITOR: the assigned veileder; null: ufordelt")
 
 
 class Sakliste(BaseModel):
@@ -195,6 +200,7 @@ class Sakliste(BaseModel):
 
     items: list[Sakslinje]
     next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last page")
+    view: str | None = Field(None, description="NAV: the office view listed (ACC-8)")
 
 
 class Innboksrad(BaseModel):

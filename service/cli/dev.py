@@ -154,8 +154,11 @@ def token(
     sub: Annotated[str, typer.Option("--sub", help="Subject: the fnr for AT, else the caller's id.")],
     role: Annotated[str, typer.Option("--role", help="AT, NL, HR, SYKMELDER, NAV, TV, VO, BHT, AUDITOR or SYSTEM.")],
     ttl: Annotated[int | None, typer.Option("--ttl", min=1, help="Seconds until it expires.")] = None,
+    enhet: Annotated[
+        list[str] | None, typer.Option("--enhet", help="NAV only: an office (4 digits) the user works for; repeatable.")
+    ] = None,
 ) -> None:
-    """Mint a bearer token for local use, signed with SYFO_JWT_KEY."""
+    """Mint a bearer token for local use, signed with SYFO_JWT_KEY (ACC-8: a NAV token names its offices)."""
     from domain.tilgang import Rolle
     from service.settings import Settings
     from service.usecases.auth import lag_token
@@ -163,12 +166,22 @@ def token(
     if role not in Rolle.__members__:
         Console(stderr=True).print(f"--role: unknown role {role!r}; known: {', '.join(Rolle)}")
         raise typer.Exit(2)
+    from service.usecases.auth import ENHET
+
+    enheter = enhet or []
+    if enheter and role != "NAV":
+        Console(stderr=True).print("--enhet: only a NAV token names offices (ACC-8)")
+        raise typer.Exit(2)
+    for e in enheter:
+        if not ENHET.match(e):
+            Console(stderr=True).print(f"--enhet: {e!r} is not a NAV office of 4 digits (ACC-8)")
+            raise typer.Exit(2)
     settings = Settings()
     levetid = ttl or settings.jwt_ttl_s
     if levetid > settings.jwt_max_ttl_s:
         Console(stderr=True).print(f"--ttl: at most {settings.jwt_max_ttl_s} seconds (SYFO_JWT_MAX_TTL_S)")
         raise typer.Exit(2)
-    print(lag_token(settings.jwt_key.get_secret_value(), sub, role, levetid))
+    print(lag_token(settings.jwt_key.get_secret_value(), sub, role, levetid, enheter=enheter))
 
 
 @app.command()

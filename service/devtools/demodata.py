@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from domain.kalender import OSLO
 from domain.kommandoer import les_kommando
+from service.devtools import navn
 from service.devtools.seed import syntetisk_fnr, syntetisk_orgnr
 
 if TYPE_CHECKING:
@@ -51,16 +52,27 @@ class Ansatt:
     fnr: str
     orgnr: str
     leder: str
+    fulltnavn: str = ""  # PRIV-4: the synthetic name sent as ``person.navn``
+    enhet: str | None = None  # ACC-8: the NAV office (``nav_enhet``); None: "Uten enhet"
+    veileder: str | None = None  # ACC-8: the assigned veileder; None: "Ufordelt"
 
 
+NAV_ENHETER: Final = ("0312", "4203")  # the demo NAV user's offices (the token's ``enheter``)
+ANNEN_VEILEDER: Final = "Z990312"
+VIRKSOMHETSNAVN: Final = {ORG_A: "Fjordheim Bygg AS", ORG_B: "Nordlys Regnskap AS"}
+LEDERNAVN: Final = {LEDER: "Silje Haugland", ANNEN_LEDER: "Morten Solheim"}
 ANSATTE: Final = (
-    Ansatt("p1", _fnr(date(1979, 4, 2), 211), ORG_A, LEDER),
-    Ansatt("p2", _fnr(date(1988, 9, 17), 212), ORG_A, LEDER),
-    Ansatt("p3", _fnr(date(1971, 1, 23), 213), ORG_A, LEDER),
-    Ansatt("p4", _fnr(date(1993, 6, 8), 214), ORG_B, LEDER),
-    Ansatt("p5", _fnr(date(1984, 11, 30), 215), ORG_B, ANNEN_LEDER),
-    Ansatt("p6", _fnr(date(1966, 7, 12), 216), ORG_A, LEDER),
+    Ansatt("p1", _fnr(date(1979, 4, 2), 211), ORG_A, LEDER, "Kari Nordmann", "0312", NAV_ID),
+    Ansatt("p2", _fnr(date(1988, 9, 17), 212), ORG_A, LEDER, "Ola Berg", "0312", None),
+    Ansatt("p3", _fnr(date(1971, 1, 23), 213), ORG_A, LEDER, "Ingrid Johansen", "4203", ANNEN_VEILEDER),
+    Ansatt("p4", _fnr(date(1993, 6, 8), 214), ORG_B, LEDER, "Sindre Nguyen", None, None),
+    Ansatt("p5", _fnr(date(1984, 11, 30), 215), ORG_B, ANNEN_LEDER, "Astrid Lie", "4203", None),
+    Ansatt("p6", _fnr(date(1966, 7, 12), 216), ORG_A, LEDER, "Bjørn Dahl", "1103", None),
 )
+
+
+def _leder_epost(leder: str, orgnr: str) -> str:
+    return navn.epost(LEDERNAVN[leder], VIRKSOMHETSNAVN[orgnr])
 
 
 class _Historie:
@@ -85,7 +97,26 @@ class _Historie:
         self.ut.append({"at": at, "type": typ, "fnr": self.a.fnr, "orgnr": self.a.orgnr, **felter})
 
     def leder(self, fom: int) -> None:
-        self.sak(self.kl(fom, "07:00"), "narmeste_leder", leder_id=self.a.leder, fom=self.dag(-400))
+        self.sak(
+            self.kl(fom, "07:00"),
+            "narmeste_leder",
+            leder_id=self.a.leder,
+            fom=self.dag(-400),
+            leder_navn=LEDERNAVN[self.a.leder],
+            leder_epost=_leder_epost(self.a.leder, self.a.orgnr),
+        )
+        at = self.kl(fom, "07:01")
+        self.ut.append({"at": at, "type": "person", "fnr": self.a.fnr, "navn": self.a.fulltnavn})
+        if self.a.enhet is not None:
+            self.ut.append(
+                {
+                    "at": at,
+                    "type": "nav_enhet",
+                    "fnr": self.a.fnr,
+                    "enhet": self.a.enhet,
+                    "veileder_id": self.a.veileder,
+                }
+            )
 
     def sykmelding(self, fom: int, tom: int, grad: int = 100, at: int | None = None, ident: str | None = None) -> None:
         perioder = [{"fom": self.dag(fom), "tom": self.dag(tom), "grad": grad}]
@@ -107,7 +138,10 @@ def demohistorier(idag: date) -> list[tuple[str | None, list[dict[str, Any]]]]:
     before ``idag``."""
     virksomheter = [
         {"at": datetime.combine(idag - timedelta(days=400), time(8), OSLO).isoformat(), "type": "virksomhet", **v}
-        for v in ({"orgnr": ORG_A, "hr_id": "hr-demo-a"}, {"orgnr": ORG_B, "hr_id": "hr-demo-b"})
+        for v in (
+            {"orgnr": ORG_A, "hr_id": "hr-demo-a", "navn": VIRKSOMHETSNAVN[ORG_A]},
+            {"orgnr": ORG_B, "hr_id": "hr-demo-b", "navn": VIRKSOMHETSNAVN[ORG_B]},
+        )
     ]
     p1, p2, p3, p4, p5, p6 = (_Historie(a, idag) for a in ANSATTE)
 

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from domain.identer import gyldig_fnr, gyldig_orgnr
 from domain.kalender import OSLO, Arbeidskalender, oslo_dato
+from service.devtools import navn
 
 REFERANSEDATO: Final = date(2026, 11, 1)  # no seeded date lies after this day
 SPENN_DAGER: Final = 730  # case starts spread over the two years before REFERANSEDATO
@@ -112,8 +113,16 @@ class Generator:
         for v in (h.v, h.v2):
             if v is not None and v.orgnr not in self.kjente_orgnr:
                 self.kjente_orgnr.add(v.orgnr)
-                ut.append({"at": VIRKSOMHET_AT.isoformat(), "type": "virksomhet", "orgnr": v.orgnr, "hr_id": v.hr_id})
-        return ut + _innenfor(h.kommandoer())
+                ut.append(
+                    {
+                        "at": VIRKSOMHET_AT.isoformat(),
+                        "type": "virksomhet",
+                        "orgnr": v.orgnr,
+                        "hr_id": v.hr_id,
+                        "navn": navn.virksomhetsnavn(f"{self.seed}:{v.orgnr}"),
+                    }
+                )
+        return ut + _med_navn(_innenfor(h.kommandoer()), f"{self.seed}:{nr}", self.seed)
 
 
 class Historie:
@@ -318,3 +327,27 @@ def _innenfor(kommandoer: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The story up to REFERANSEDATO: a command with a later date is not told. Whether the rest is
     acceptable (TF-7, VAL-5, VAL-6, VAL-8) is the application's to say, not the generator's."""
     return [d for d in kommandoer if all(x <= REFERANSEDATO for x in _datoer(d))]
+
+
+def _med_navn(kommandoer: list[dict[str, Any]], nokkel: str, seed: int) -> list[dict[str, Any]]:
+    """PRIV-4, ACC-8: the person's name and NAV office right after their first command, and each leader's
+    name and work e-mail; drawn by key (``service.devtools.navn``), so the story itself is unchanged."""
+    if not kommandoer:
+        return kommandoer
+    forste = kommandoer[0]
+    fnr = next((d["fnr"] for d in kommandoer if "fnr" in d), None)
+    if fnr is None:
+        return kommandoer
+    tillegg = [{"at": forste["at"], "type": "person", "fnr": fnr, "navn": navn.personnavn(nokkel)}]
+    enhet = navn.nav_enhet(nokkel)
+    if enhet is not None:
+        veileder = navn.veileder(nokkel, enhet)
+        tillegg.append({"at": forste["at"], "type": "nav_enhet", "fnr": fnr, "enhet": enhet, "veileder_id": veileder})
+    ut = [forste, *tillegg]
+    for d in kommandoer:
+        if d["type"] == "narmeste_leder":
+            leder = navn.personnavn(f"{seed}:{d['leder_id']}")
+            d["leder_navn"] = leder
+            d["leder_epost"] = navn.epost(leder, navn.virksomhetsnavn(f"{seed}:{d['orgnr']}"))
+    ut.extend(kommandoer[1:])
+    return ut

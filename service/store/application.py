@@ -329,3 +329,11 @@ class SyfoApp(Application[UUID]):
 
     def hr_oppslag(self, kjent_til: datetime) -> Any:
         return self._hr_oppslag(kjent_til)
+
+    def virksomhetsnavn(self, orgnr: str) -> str | None:
+        """The virksomhet's name (PRIV-4), from its own stream; None if it has none yet."""
+        try:
+            v: Virksomhet = self.repository.get(Virksomhet.create_id(orgnr))
+        except AggregateNotFoundError:
+            return None
+        return v.navn

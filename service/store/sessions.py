@@ -27,6 +27,7 @@ class Session:
     role: str
     person_id: str | None
     expires_at: datetime
+    enheter: tuple[str, ...] = ()  # NAV: the token's offices (ACC-8)
 
 
 def _hash(session_id: str) -> str:
@@ -39,7 +40,13 @@ def _utc(t: datetime) -> datetime:
 
 
 def create_session(
-    engine: Engine, sub: str, role: str, person_id: str | None, expires_at: datetime, now: datetime
+    engine: Engine,
+    sub: str,
+    role: str,
+    person_id: str | None,
+    expires_at: datetime,
+    now: datetime,
+    enheter: tuple[str, ...] = (),
 ) -> str:
     """Open a session; returns its id (the cookie value). Expired sessions are deleted on the way."""
     session_id = secrets.token_urlsafe(SESSION_ID_BYTES)
@@ -53,6 +60,7 @@ def create_session(
                 person_id=person_id,
                 created_at=_utc(now),
                 expires_at=_utc(expires_at),
+                enheter=",".join(enheter) or None,
             )
         )
     return session_id
@@ -71,7 +79,8 @@ def find_session(engine: Engine, session_id: str, now: datetime) -> Session | No
     if expires_at <= _utc(now):
         end_session(engine, session_id)
         return None
-    return Session(row.sub, row.role, row.person_id, expires_at)
+    enheter = tuple(row.enheter.split(",")) if row.enheter else ()
+    return Session(row.sub, row.role, row.person_id, expires_at, enheter)
 
 
 def end_session(engine: Engine, session_id: str) -> None:

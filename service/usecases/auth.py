@@ -11,6 +11,7 @@ refused, so that a leaked key's tokens, or a token minted for a century, do not 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,8 +28,18 @@ JWT_LEEWAY_S = 5
 MAKS_LEVETID_S = 12 * 3600
 
 
-def lag_token(nokkel: str, sub: str, rolle: Rolle | str, ttl_s: int = 3600, naa: datetime | None = None) -> str:
-    """Mint a token (``syfo token`` and tests)."""
+ENHET = re.compile(r"^[0-9]{4}$")
+
+
+def lag_token(
+    nokkel: str,
+    sub: str,
+    rolle: Rolle | str,
+    ttl_s: int = 3600,
+    naa: datetime | None = None,
+    enheter: Sequence[str] = (),
+) -> str:
+    """Mint a token (``syfo token`` and tests); ``enheter``: a NAV user's offices (ACC-8)."""
     naa = naa or datetime.now(UTC)
     claims: dict[str, Any] = {
         "sub": sub,
@@ -37,6 +48,8 @@ def lag_token(nokkel: str, sub: str, rolle: Rolle | str, ttl_s: int = 3600, naa:
         "iat": naa,
         "exp": naa + timedelta(seconds=ttl_s),
     }
+    if enheter:
+        claims["enheter"] = list(enheter)
     return jwt.encode(claims, nokkel, algorithm=ALGORITME)
 
 
@@ -74,7 +87,19 @@ def token_claims(
         raise uautorisert
     if rolle not in Rolle.__members__:
         raise uautorisert
+    enheter = claims.get("enheter", [])
+    if (
+        not isinstance(enheter, list)
+        or len(enheter) > 40
+        or not all(isinstance(e, str) and ENHET.match(e) for e in enheter)
+    ):
+        raise uautorisert
     return claims
+
+
+def enheter_i(claims: dict[str, Any]) -> tuple[str, ...]:
+    """The NAV offices a valid token names (ACC-8), in order, without repeats."""
+    return tuple(dict.fromkeys(claims.get("enheter", [])))
 
 
 def begrunnelse(tekst: str | None) -> str | None:

@@ -35,6 +35,7 @@ from projections import lister
 from projections.sporringer import paminnelser_pa
 from service.compliance import audit as revisjon
 from service.usecases.history import historikk, pseudonymiser
+from service.usecases.navvisning import nav_filter, vist_fnr
 from service.usecases.problems import ApiFeil
 from service.usecases.services import Tjenester
 from service.usecases.views import REFERERENDE as REFERERENDE  # used by service.web
@@ -259,11 +260,14 @@ class Leser:
 
     # ---------------------------------------------------------------- lists
 
-    def saker(self, f: lister.Sakfilter, cursor: str | None, antall: int) -> dict[str, Any]:
-        """A page of cases the caller may read (ACC-1), newest start first; each listed case is logged."""
+    def saker(self, f: lister.Sakfilter, cursor: str | None, antall: int, visning: str | None = None) -> dict[str, Any]:
+        """A page of cases the caller may read (ACC-1), newest start first; each listed case is logged.
+        NAV's lists follow the view (ACC-8); names come first and the fnr is masked except for AT and
+        NAV (PRIV-4); an auditor sees neither names nor identity numbers (ACC-7)."""
         b = self.bruker
         if not kan_liste(b):
             raise ApiFeil(403, f"role {b.rolle.value} cannot list cases", rule="ACC-1")
+        f, valgt = nav_filter(b, visning, f)
         begrenset = self._begrens(f)
         etter = sak_cursor(cursor)
         godtatt: list[tuple[dict[str, Any], Tilgang]] = []
@@ -275,10 +279,18 @@ class Leser:
             self.revider([t for _, t in side], "liste")
         neste = kod([side[-1][0]["start"].isoformat(), side[-1][0]["case_id"]]) if len(godtatt) > antall else None
         items = [sakslinje(r, ms.get(r["case_id"], []), t, self.idag) for r, t in side]
-        for item, (_, t) in zip(items, side, strict=True):
+        for item, (r, t) in zip(items, side, strict=True):
             if not t.synlighet.fnr and item["leder_id"]:
                 item["leder_id"] = pseudonymiser(item["leder_id"], self.t.pseudonym)  # a leader id may be a fnr
-        return {"items": items, "next_cursor": neste}
+            navn_synlig = t.synlighet.fnr  # PRIV-4: names go with the identity (ACC-7: pseudonyms only)
+            item["fnr"] = vist_fnr(b, item["fnr"])
+            item["name"] = r.get("navn") if navn_synlig else None
+            item["leader_name"] = r.get("leder_navn") if navn_synlig else None
+            item["employer_name"] = self.t.app.virksomhetsnavn(r["orgnr"]) if navn_synlig else None
+            if b.rolle in (Rolle.NAV, Rolle.AUDITOR):
+                item["nav_enhet"] = r.get("nav_enhet")
+                item["veileder_id"] = r.get("veileder_id")
+        return {"items": items, "next_cursor": neste, "view": valgt}
 
     def _begrens(self, f: lister.Sakfilter) -> lister.Sakfilter | None:
         """The caller's own limits as SQL filters; None when nothing can match. Exact checks follow."""

@@ -19,7 +19,7 @@ from projections import lister
 from projections.oppdaterer import PosisjonKonflikt
 from service.compliance.audit import aktor_id
 from service.observability import Metrikker
-from service.usecases.auth import begrunnelse, les_token
+from service.usecases.auth import begrunnelse, enheter_i, token_claims
 from service.usecases.problems import ApiFeil
 
 if TYPE_CHECKING:
@@ -116,9 +116,11 @@ def bruker(
     """The caller from the bearer token; 401 without a valid one."""
     if creds is None or creds.scheme.lower() != "bearer":
         raise ApiFeil(401, "missing or invalid bearer token", headers={"WWW-Authenticate": "Bearer"})
-    sub, rolle = les_token(t.settings.jwt_key.get_secret_value(), creds.credentials, t.settings.jwt_max_ttl_s)
+    claims = token_claims(t.settings.jwt_key.get_secret_value(), creds.credentials, t.settings.jwt_max_ttl_s)
+    sub, rolle = claims["sub"], Rolle(claims["role"])
     person_id = t.pseudonym(sub) if rolle is Rolle.AT else None
-    b = Bruker(sub=sub, rolle=rolle, person_id=person_id)
+    enheter = enheter_i(claims) if rolle is Rolle.NAV else ()
+    b = Bruker(sub=sub, rolle=rolle, person_id=person_id, enheter=enheter)
     request.state.rolle = rolle.value
     request.state.aktor = aktor_id(b, t.pseudonym)  # logs carry the pseudonymous id only (PRIV-3)
     return b
@@ -143,7 +145,7 @@ def leser(
             raise ApiFeil(403, "only AUDITOR may break the glass", rule="ACC-7", field="X-Break-Glass")
         if grunn is None:
             raise ApiFeil(400, "break-glass needs a reason", rule="ACC-7", field="X-Access-Reason")
-    return Bruker(b.sub, b.rolle, b.person_id, grunn, x_break_glass)
+    return Bruker(b.sub, b.rolle, b.person_id, grunn, x_break_glass, b.enheter)
 
 
 LeserDep = Annotated[Bruker, Depends(leser)]

@@ -28,7 +28,7 @@ from starlette.responses import Response
 from domain.tilgang import Bruker, Rolle
 from service.compliance.audit import aktor_id
 from service.store.sessions import create_session, end_session, find_session
-from service.usecases.auth import token_claims
+from service.usecases.auth import enheter_i, token_claims
 from service.usecases.problems import ApiFeil
 from service.usecases.services import Tjenester
 
@@ -57,7 +57,8 @@ def innlogget(request: Request, t: Tjenester) -> Bruker | None:
     if okt is None or okt.role not in Rolle.__members__:
         return None
     rolle = Rolle(okt.role)
-    b = Bruker(sub=okt.sub, rolle=rolle, person_id=t.pseudonym(okt.sub) if rolle is Rolle.AT else None)
+    person_id = t.pseudonym(okt.sub) if rolle is Rolle.AT else None
+    b = Bruker(sub=okt.sub, rolle=rolle, person_id=person_id, enheter=okt.enheter)
     request.state.rolle = b.rolle.value
     request.state.aktor = aktor_id(b, t.pseudonym)  # logs carry the pseudonymous id only (PRIV-3)
     return b
@@ -133,7 +134,8 @@ def apne_okt(response: Response, t: Tjenester, token: str) -> None:
     utloper = min(datetime.fromtimestamp(claims["exp"], UTC), naa + timedelta(seconds=t.settings.jwt_max_ttl_s))
     sub, rolle = claims["sub"], claims["role"]
     person_id = t.pseudonym(sub) if rolle == Rolle.AT.value else None
-    okt_id = create_session(t.engine, sub, rolle, person_id, utloper, naa)
+    enheter = enheter_i(claims) if rolle == Rolle.NAV.value else ()
+    okt_id = create_session(t.engine, sub, rolle, person_id, utloper, naa, enheter)
     response.set_cookie(
         COOKIE,
         okt_id,

@@ -18,18 +18,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from domain.errors import DomainError, UgyldigKommandoError
-from domain.milepeler import KINDS
 from domain.tilgang import Bruker, Rolle
 from projections.lister import Sakfilter
 from service.usecases.problems import ApiFeil
 from service.usecases.queries import Leser
 from service.usecases.services import Tjenester, TjenesterDep
-from service.web import handlinger, lederliste, oversikt, saksbilde
+from service.web import handlinger, lederliste, saksbilde
 from service.web.feil import IkkeInnlogget, SideRute
 from service.web.maler import side
 from service.web.okt import CSRF_FELT, csrf, csrf_gyldig, innlogget, token_fra
-from service.web.oversikt import STATUSER, Filter
-from service.web.tidslinjedata import KORTNAVN, RADER
+from service.web.tidslinjedata import RADER
 
 router = APIRouter(route_class=SideRute)
 
@@ -76,6 +74,8 @@ def hjem(request: Request, t: TjenesterDep) -> Response:
         return RedirectResponse("/mine-sykmeldte", status_code=303)
     if b.rolle in OVERSIKTSLESERE:
         return RedirectResponse("/oversikt", status_code=303)
+    if b.rolle is Rolle.HR:
+        return RedirectResponse("/hr", status_code=303)
     saker: list[dict[str, Any]] = []
     if b.rolle is Rolle.AT:  # ACC-5: the employee's own cases (each listed case is logged, AUD-1)
         saker = Leser(t, b, _rid(request)).saker(Sakfilter(), None, 50)["items"]
@@ -191,39 +191,3 @@ def revisjon(
         "RADER": RADER,
     }
     return side(request, "revisjon.html", kontekst)
-
-
-@router.get("/oversikt")
-def nav_oversikt(
-    request: Request,
-    t: TjenesterDep,
-    milepel: str | None = None,
-    status: str | None = None,
-    frist_fra: str | None = None,
-    frist_til: str | None = None,
-    ufordelt: str | None = None,
-    alle: str | None = None,
-) -> Response:
-    """NAV's overview (and the auditor's way into a case): filters with counts, a page of cases."""
-    b = _bruker(request, t)
-    if b.rolle not in OVERSIKTSLESERE:
-        raise ApiFeil(403, "Siden er for NAV og revisorer.")
-    f = Filter(
-        milepel=milepel if milepel in KINDS else None,
-        status=status if status in STATUSER else None,
-        frist_fra=_dato(frist_fra),
-        frist_til=_dato(frist_til),
-        ufordelt=bool(ufordelt),
-        apen=None if alle else True,
-    )
-    o = oversikt.oversikt(t, b, _rid(request), f, _tall(request.query_params.get("side")))
-    valgt = {k: v for k, v in request.query_params.items() if k != "side" and v}
-    kontekst = _felles(request, t, b) | {
-        "o": o,
-        "f": f,
-        "valgt": valgt,
-        "statuser": STATUSER,
-        "kinds": KINDS,
-        "KORTNAVN": KORTNAVN,
-    }
-    return side(request, "oversikt.html", kontekst)

@@ -443,7 +443,7 @@ def test_the_auditors_overview_shows_no_identity_numbers(demo: Web) -> None:
     assert f"/revisjon/saker/{demo.sak(P1)}" in html
 
 
-def test_ufordelte_are_open_cases_without_a_leader(ny: Web) -> None:
+def test_the_leaderless_filter_lists_open_cases_without_a_leader(ny: Web) -> None:
     uten_leder = syntetisk_fnr(date(1990, 2, 2), 300)
     kommando = {
         "type": "sykmelding",
@@ -458,10 +458,10 @@ def test_ufordelte_are_open_cases_without_a_leader(ny: Web) -> None:
     )
     ny.logg_inn("NAV", "NAV")
 
-    html = ny.klient.get(f"/oversikt?ufordelt=1&min_position={svar.json()['position']}").text
+    html = ny.klient.get(f"/oversikt?uten_leder=1&min_position={svar.json()['position']}").text
 
     assert re.findall(r'<tr data-case="([^"]+)"', html) == [svar.json()["case_id"]]
-    assert "Ufordelt" in html
+    assert "Ingen nærmeste leder" in html
 
 
 def test_the_overview_is_for_nav_and_auditors(demo: Web) -> None:

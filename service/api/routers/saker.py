@@ -46,8 +46,8 @@ def _leser(request: Request, t: TjenesterDep, b: LeserDep) -> Leser:
     description=(
         "Cases the caller may read (ACC-1), newest start first, with keyset pagination (`cursor`). AT: own "
         "cases (ACC-5); NL: cases of current employees in its virksomhet, while open and up to 4 months "
-        "after (ACC-2); HR: one virksomhet's cases, `orgnr` required (ACC-4); NAV: every case — the command "
-        "vocabulary has no NAV unit, so NAV lists are not narrowed by office (a known gap); AUDITOR: every "
+        "after (ACC-2); HR: one virksomhet's cases, `orgnr` required (ACC-4); NAV: the offices its token names "
+        "(`enheter`), or another `view` (ACC-8); AUDITOR: every "
         "case, pseudonymised (ACC-7). Milestone filters (`milestone`, `status`, `due_from`, `due_to`) must "
         "hold for one and the same milestone; `status` is the status on today's date. `leder_id` filters on "
         "the leader the read model holds for the case. Each listed case is recorded in the audit log (AUD-1)."
@@ -65,10 +65,22 @@ def list_saker(
     due_from: Annotated[str | None, Query(pattern=DATO_MONSTER, description="milestone due on or after (date)")] = None,
     due_to: Annotated[str | None, Query(pattern=DATO_MONSTER, description="milestone due on or before (date)")] = None,
     open: Annotated[bool | None, Query(description="case open today (TF-4)")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="search: part of the employee's name, or the fnr's start")
+    ] = None,
+    view: Annotated[
+        str | None,
+        Query(
+            pattern="^(enhet|min|ufordelte|uten_enhet|alle)$",
+            description="NAV only (ACC-8): enhet (the token's offices, the default), min (assigned to me), "
+            "ufordelte (no veileder), uten_enhet (no office), alle",
+        ),
+    ] = None,
     cursor: Cursor = None,
     limit: Antall = 50,
 ) -> Any:
     f = Sakfilter(
+        sok=q,
         orgnr=orgnr,
         leder_id=leder_id,
         apen=open,
@@ -77,7 +89,7 @@ def list_saker(
         frist_fra=les_dato(due_from, "due_from"),
         frist_til=les_dato(due_to, "due_to"),
     )
-    return _leser(request, t, b).saker(f, cursor, limit)
+    return _leser(request, t, b).saker(f, cursor, limit, view)
 
 
 @router.get(
