@@ -192,6 +192,18 @@ def _sletting_uten_beregning(
 BEVARINGSTOPICS = (Sykefravaer.BevaringspaleggSatt.TOPIC, Sykefravaer.BevaringspaleggOpphevet.TOPIC)
 
 
+def slett_bruker(kjerne: Core, bruker_id: str) -> tuple[int, int]:
+    """Erase a user's own notification settings (PRIV-4, RET-3): the key destroyed, the rows purged, and
+    no old copy left in the database's files. Returns (settings rows, keys)."""
+    from service.bootstrap import settings_store
+    from service.store.varsling import varslingsinnstillinger
+
+    res = settings_store(kjerne).slett(bruker_id)
+    rydd_etter_sletting(kjerne.engine, [varslingsinnstillinger.name, datanokler.name])
+    log.info("user_settings_erased", rows=res[0], keys=res[1])
+    return res
+
+
 def nokkellager(app: SyfoApp) -> Nokkellager:
     nokler = cast("PersonMapper", app.mapper).nokler  # wired by service.bootstrap
     assert nokler is not None
