@@ -195,8 +195,8 @@ BEVARINGSTOPICS = (Sykefravaer.BevaringspaleggSatt.TOPIC, Sykefravaer.Bevaringsp
 def slett_bruker(kjerne: Core, bruker_id: str) -> tuple[int, int]:
     """Erase a user's own notification settings (PRIV-4, RET-3): the key destroyed, the rows purged, and
     no old copy left in the database's files. Returns (settings rows, keys)."""
+    from projections.tabeller import varslingsinnstillinger
     from service.bootstrap import settings_store
-    from service.store.varsling import varslingsinnstillinger
 
     res = settings_store(kjerne).slett(bruker_id)
     rydd_etter_sletting(kjerne.engine, [varslingsinnstillinger.name, datanokler.name])

@@ -19,21 +19,10 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Column, DateTime, Engine, String, Table, Text, delete, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 
-from projections.tabeller import datanokler, metadata
+from projections.tabeller import datanokler, varslingsinnstillinger
 from service.store.encryption import NONCE, Hovednokkel
-
-varslingsinnstillinger = Table(
-    "varslingsinnstillinger",
-    metadata,
-    Column("bruker_id", String(200), primary_key=True),
-    Column("nokkel_id", String(36), nullable=False),
-    Column("innhold", Text, nullable=False),  # base64 of nonce + AES-GCM(user key, JSON settings)
-    Column("kalender_hash", String(64), unique=True),  # SHA-256 of the feed token; never the token
-    Column("rolle", String(12), nullable=False),  # the owner's role, for the feed's audit records
-    Column("endret", DateTime(timezone=True), nullable=False),
-)
 
 
 def subjekt(bruker_id: str) -> UUID:
