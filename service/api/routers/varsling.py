@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.types import Receive, Scope, Send
 
 from service.usecases.problems import ApiFeil, dokumentert
 from service.usecases.services import BrukerDep, TjenesterDep
 from service.usecases.varsling import Varsling, kalenderfeed
 
-router = APIRouter(tags=["meg"])
+
+class _SammeSti(APIRoute):
+    """A 405 lists every method of the path (GET and PUT are two routes), not just this route's."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.methods and scope["method"] not in self.methods:
+            alle = {
+                m for r in router.routes if getattr(r, "path", None) == self.path for m in getattr(r, "methods", ())
+            }
+            raise HTTPException(405, headers={"Allow": ", ".join(sorted(alle or self.methods))})
+        await super().handle(scope, receive, send)
+
+
+router = APIRouter(tags=["meg"], route_class=_SammeSti)
 INGEN_LAGRING = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
