@@ -75,3 +75,31 @@ def test_syfo_erase_user_destroys_the_key_and_leaves_no_copy_on_disk(
 def test_erase_needs_exactly_one_of_fnr_and_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SYFO_DATA_DIR", str(tmp_path))
     assert CliRunner().invoke(cli, ["erase"]).exit_code == 2
+
+
+@pytest.mark.usefixtures("uten_syfo_miljo")
+def test_erasing_an_arbeidstaker_also_erases_their_own_channel_settings(tmp_path: Path) -> None:
+    """An arbeidstaker's settings are keyed by their person id; ``syfo erase --fnr`` takes them too."""
+    from datetime import date
+
+    from integritet_hjelp import FNR_A, sak, send
+
+    from service.compliance.erasure import slett_fnr
+
+    kjerne = build_core(Settings(data_dir=tmp_path / "data"))
+    try:
+        send(kjerne, sak(FNR_A, date(2025, 1, 6), date(2025, 3, 28), "a"))
+        person_id = str(kjerne.app.person_for_fnr(FNR_A))
+        lager = settings_store(kjerne)
+        lager.lagre(person_id, Innstillinger("meg@example.com", None, None), rolle="AT")
+
+        slett_fnr(kjerne, FNR_A)
+
+        assert lager.hent(person_id) == (Innstillinger(), False)
+        with kjerne.engine.connect() as conn:
+            igjen = conn.execute(
+                text("SELECT count(*) FROM datanokler WHERE subjekt = :s"), {"s": str(subjekt(person_id))}
+            ).scalar()
+        assert igjen == 0  # the settings key is gone
+    finally:
+        kjerne.close()
