@@ -18,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
 )
 
 metadata = MetaData(
@@ -250,6 +251,21 @@ web_sessions = Table(
     Column("enheter", String(200)),  # NAV only: the token's offices, comma-separated (ACC-8)
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+# ---------------------------------------------------------------- users' own channels (issue 14)
+# Not a projection: written by ``service.store.varsling`` (PRIV-4). ``innhold`` is AES-GCM ciphertext under a
+# data key of the user (``datanokler``, subject derived from the user id); only the feed token's hash is
+# kept. Erased by ``syfo erase --user`` (RET-3). Created by migration 0010.
+varslingsinnstillinger = Table(
+    "varslingsinnstillinger",
+    metadata,
+    Column("bruker_id", String(200), primary_key=True),
+    Column("nokkel_id", String(36), nullable=False),
+    Column("innhold", Text, nullable=False),  # base64 of nonce + AES-GCM(user key, JSON settings)
+    Column("kalender_hash", String(64), unique=True),  # SHA-256 of the feed token; never the token
+    Column("rolle", String(12), nullable=False),  # the owner's role, for the feed's audit records
+    Column("endret", DateTime(timezone=True), nullable=False),
 )
 
 # The delivery outbox (service.store.outbox, scheduler.outbox): one row per sent reminder and recipient, written

@@ -32,6 +32,7 @@ from service.background import Background
 from service.compliance.audit_queue import AuditQueue
 from service.delivery.channels import Kanaloppsett
 from service.delivery.leader_email import LederEpost
+from service.delivery.own_channels import EgneKanaler
 from service.settings import LocalSettings, Settings
 from service.store.application import SyfoApp
 from service.store.database import eventsourcing_env, lesemodell_engine, private_file, startup_lock
@@ -40,6 +41,7 @@ from service.store.hashchain import KjedetPostgresRecorder, KjedetSQLiteRecorder
 from service.store.migrations import oppgrader
 from service.store.outbox import registrer_utfall
 from service.store.sql import SqlStore, enable_secure_delete
+from service.store.varsling import Innstillingslager
 
 if TYPE_CHECKING:
     from scheduler.utsender import Kanalvalg
@@ -153,6 +155,10 @@ def build_dispatcher(core: Core, kanaler: Kanalvalg, settings: Settings | None =
     """The reminder dispatcher on ``core``'s store (delivery settings from ``settings``, else the core's)."""
     s = settings or core.settings
     app = core.app
+    egne = None
+    if isinstance(kanaler, Kanaloppsett):  # a user's own channels first (issue 14)
+        egne = EgneKanaler(kanaler, settings_store(core))
+        kanaler = egne
     return OutboxUtsender(
         app,
         core.engine,
@@ -163,8 +169,13 @@ def build_dispatcher(core: Core, kanaler: Kanalvalg, settings: Settings | None =
         basis=timedelta(seconds=s.levering_basis_s),
         tak=timedelta(seconds=s.levering_tak_s),
         registrer=lambda utfall, naa: registrer_utfall(app, utfall, naa),
-        radkanaler=LederEpost(app, s, kanaler.epost) if isinstance(kanaler, Kanaloppsett) else None,
+        radkanaler=LederEpost(app, s, egne.epost, egne.har_egne) if egne is not None else None,
     )
+
+
+def settings_store(core: Core) -> Innstillingslager:
+    """The store of users' own notification channels, keyed like the person data keys (PRIV-4)."""
+    return Innstillingslager.av(core.engine, core.settings.master_nokkel.get_secret_value())
 
 
 def build_slot_job(core: Core, utsender: Utsender) -> SlotTicker:

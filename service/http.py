@@ -18,7 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from scheduler.outbox import OutboxUtsender
 from service.api import kommandoskjema
 from service.api.middleware import Middleware
-from service.api.routers import health, hendelser, levering, meg, saker
+from service.api.routers import health, hendelser, levering, meg, saker, varsling
 from service.observability import Metrikker
 from service.usecases.problems import PROBLEM_MEDIA, installer
 from service.usecases.services import Tjenester
@@ -68,7 +68,7 @@ def lag_api(
     if bakgrunn is not None and bakgrunn.takt is not None and isinstance(bakgrunn.takt.dispatcher, OutboxUtsender):
         bakgrunn.takt.dispatcher.ved_levering = metrikker.forsinkelse.observe
     installer(app)
-    for r in (hendelser.router, saker.router, meg.router, health.router, levering.router):
+    for r in (hendelser.router, saker.router, meg.router, varsling.router, health.router, levering.router):
         app.include_router(r)
     app.include_router(web_router)  # issue 6: the web pages, outside the OpenAPI document
     app.add_middleware(Middleware, metrikker=metrikker, maks_kropp=settings.api_max_body_bytes)

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     kanaler: dict[str, list[dict[str, str]]] = Field(default_factory=dict)
     webhook_secret: SecretStr = SecretStr(DEV_WEBHOOK_SECRET)
     webhook_timeout_s: float = Field(default=10.0, gt=0)
+    # SYFO_WEBHOOK_ALLOW_PRIVATE: let users' own webhook URLs be http and point at loopback or private
+    # addresses (tests only; never in production: no requests into the service's own network).
+    webhook_allow_private: bool = False
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_starttls: bool = False

@@ -66,14 +66,31 @@ def verify(
 
 @app.command()
 def erase(
-    fnr: Annotated[str, typer.Option("--fnr", help="The person's fødselsnummer; '-' reads it from standard input.")],
+    fnr: Annotated[
+        str | None, typer.Option("--fnr", help="The person's fødselsnummer; '-' reads it from standard input.")
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="A user id: erase their own notification settings (PRIV-4).")
+    ] = None,
 ) -> None:
-    """Erase a person (GDPR art. 17): destroy their data key, purge the read models, record the erasure."""
+    """Erase a person (GDPR art. 17): destroy their data key, purge the read models, record the erasure.
+    With ``--user``: destroy a user's settings key and purge their notification settings."""
     from domain.oppbevaring import BevaringspaleggError
     from service.bootstrap import opened
     from service.compliance.erasure import PersonNotFoundError, slett_fnr
     from service.settings import Settings
 
+    if (fnr is None) == (user is None):
+        Console(stderr=True).print("erase: give exactly one of --fnr and --user")
+        raise typer.Exit(2)
+    if user is not None:
+        from service.compliance.erasure import slett_bruker
+
+        with opened(Settings()) as kjerne:
+            rader, nokler = slett_bruker(kjerne, user)
+        print(f"erased user settings: {rader} row(s), {nokler} key(s) destroyed")
+        return
+    assert fnr is not None
     if fnr == "-":
         fnr = sys.stdin.readline().strip()
     try:

@@ -45,7 +45,7 @@ from domain.errors import DomainError
 from domain.oppbevaring import GRUNN_ANMODNING, GRUNNER, REGEL_BEVARING, BevaringspaleggError
 from domain.sykefravaer import Sykefravaer
 from projections.karantene import er_infrastruktur, kjente_saker
-from projections.tabeller import PROJEKSJONER, datanokler, saker, web_sessions
+from projections.tabeller import PROJEKSJONER, datanokler, saker, varslingsinnstillinger, web_sessions
 from service.store.encryption import Nokkellager, PersonMapper, nokkel_id
 from service.store.sessions import end_sessions_of_person
 from service.store.sql import rydd_etter_sletting
@@ -59,7 +59,12 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 MAKS_FORSOK = 10
 # The tables an erasure deletes from or updates (RET-3), vacuumed on PostgreSQL after it.
-SLETTEDE_TABELLER = (*(t.name for ts in PROJEKSJONER.values() for t in ts), datanokler.name, web_sessions.name)
+SLETTEDE_TABELLER = (
+    *(t.name for ts in PROJEKSJONER.values() for t in ts),
+    datanokler.name,
+    web_sessions.name,
+    varslingsinnstillinger.name,
+)
 
 
 class PersonNotFoundError(LookupError):
@@ -139,6 +144,7 @@ def slett_person(
         makulert = lager.makuler(person_id, naa)  # an erasure recorded before: make sure its keys are gone
     kjerne.oppdaterer.fang_opp()
     end_sessions_of_person(kjerne.engine, str(person_id))  # their web sessions hold the fnr (service.store.sessions)
+    _settings_store(kjerne).slett(str(person_id))  # an arbeidstaker's own channels are keyed by person_id
     rydd_etter_sletting(kjerne.engine, SLETTEDE_TABELLER)  # RET-3: no old copy left in the files
     ukrypterte = sum(1 for e in app.recorder.select_events(person_id) if nokkel_id(e.state) is None)
     log.info(
@@ -190,6 +196,23 @@ def _sletting_uten_beregning(
 
 
 BEVARINGSTOPICS = (Sykefravaer.BevaringspaleggSatt.TOPIC, Sykefravaer.BevaringspaleggOpphevet.TOPIC)
+
+
+def slett_bruker(kjerne: Core, bruker_id: str) -> tuple[int, int]:
+    """Erase a user's own notification settings (PRIV-4, RET-3): the key destroyed, the rows purged, and
+    no old copy left in the database's files. Returns (settings rows, keys)."""
+    from service.bootstrap import settings_store
+
+    res = settings_store(kjerne).slett(bruker_id)
+    rydd_etter_sletting(kjerne.engine, [varslingsinnstillinger.name, datanokler.name])
+    log.info("user_settings_erased", rows=res[0], keys=res[1])
+    return res
+
+
+def _settings_store(kjerne: Core) -> Any:
+    from service.bootstrap import settings_store
+
+    return settings_store(kjerne)
 
 
 def nokkellager(app: SyfoApp) -> Nokkellager:

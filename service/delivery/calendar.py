@@ -24,7 +24,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import Connection, func, select
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
 PRODID = "-//syfo-tidslinje//NO"
 UID_DOMENE = "syfo-tidslinje"
@@ -50,6 +50,7 @@ class Kalenderoppforing:
     sekvens: int
     beskrivelse_lenke: str
     endret: datetime
+    avlyst: bool = False  # written as STATUS:CANCELLED, so clients remove the event
 
     def __post_init__(self) -> None:
         if self.sekvens < 0:
@@ -72,6 +73,8 @@ def _lag_hendelse(oppforing: Kalenderoppforing) -> Event:
     hendelse.add("last-modified", oppforing.endret.astimezone(UTC))
     hendelse.add("sequence", oppforing.sekvens)
     hendelse.add("summary", oppforing.tittel)
+    if oppforing.avlyst:
+        hendelse.add("status", "CANCELLED")
     if isinstance(oppforing.start, datetime):
         start = oppforing.start.astimezone(UTC)
         hendelse.add("dtstart", start)
@@ -127,12 +130,21 @@ def sjekk_feed_token(secret: bytes, mottaker_id: str, token: str) -> bool:
     return hmac.compare_digest(forventet, token.encode("utf-8"))
 
 
-def oppforinger_for_leder(conn: Connection, leder_id: str, lenke: str) -> list[Kalenderoppforing]:
+def kort_id(case_id: str) -> str:
+    """The case's short id for texts outside the service (RP-10): names no employee."""
+    return case_id[:8]
+
+
+def oppforinger_for_leder(
+    conn: Connection, leder_id: str, lenke: str, saklenke: Callable[[str], str] | None = None
+) -> list[Kalenderoppforing]:
     """The feed of a nærmeste leder: open deadlines and called meetings of the cases they lead now.
 
     UIDs are the case and milestone (or the meeting's id), so a moved date updates the same event.
     SEQUENCE is the person stream's version, which grows with every change to the case, so a
-    calendar client always takes the newer copy (RFC 5545 3.8.7.4). Titles are neutral (RP-10).
+    calendar client always takes the newer copy (RFC 5545 3.8.7.4). Titles are neutral (RP-10). With
+    ``saklenke`` each event links to its case page and its title names the case's short id; a cancelled
+    meeting stays in the feed as STATUS:CANCELLED.
     """
     from projections.sporringer import aware
     from projections.tabeller import milepeler, saker, tidslinje
@@ -162,10 +174,10 @@ def oppforinger_for_leder(conn: Connection, leder_id: str, lenke: str) -> list[K
         ut.append(
             Kalenderoppforing(
                 uid=f"{r.case_id}-{r.kind}",
-                tittel=f"Frist: {r.kind.replace('_', ' ')}",
+                tittel=_tittel(f"Frist: {r.kind.replace('_', ' ')}", r.case_id, saklenke),
                 start=r.due,
                 sekvens=versjon[r.case_id],
-                beskrivelse_lenke=lenke,
+                beskrivelse_lenke=saklenke(r.case_id) if saklenke else lenke,
                 endret=endret[person[r.case_id]],
             )
         )
@@ -182,16 +194,21 @@ def oppforinger_for_leder(conn: Connection, leder_id: str, lenke: str) -> list[K
         elif r.case_id in versjon:
             moter[r.data["id"]] = (r.case_id, r.data)
     for mote_id, (case_id, data) in sorted(moter.items()):
-        if mote_id in avlyst:
+        if mote_id in avlyst and saklenke is None:
             continue
         ut.append(
             Kalenderoppforing(
                 uid=f"mote-{hashlib.sha256(mote_id.encode()).hexdigest()[:24]}",
-                tittel="Dialogmøte",
+                tittel=_tittel("Dialogmøte", case_id, saklenke),
                 start=datetime.fromisoformat(data["tidspunkt"]),
                 sekvens=versjon[case_id],
-                beskrivelse_lenke=lenke,
+                beskrivelse_lenke=saklenke(case_id) if saklenke else lenke,
                 endret=endret[person[case_id]],
+                avlyst=mote_id in avlyst,
             )
         )
     return ut
+
+
+def _tittel(tittel: str, case_id: str, saklenke: Callable[[str], str] | None) -> str:
+    return f"{tittel} (sak {kort_id(case_id)})" if saklenke else tittel

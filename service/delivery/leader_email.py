@@ -2,8 +2,9 @@
 
 NAV's nærmeste-leder registration carries the leader's work e-mail address; until a leader sets
 channels of their own, a reminder to them (``NL``) also goes to that address. An operator's
-per-recipient entry in ``SYFO_KANALER`` replaces it. The address is read from the person's events
-at send time, for the relation that holds on the send date (RP-9), and is never copied elsewhere.
+per-recipient entry in ``SYFO_KANALER``, or the leader's own settings, replace it. The address is
+read from the person's events at send time, for the relation that holds on the send date (RP-9),
+and is never copied elsewhere.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ class LederEpost:
     app: Any
     settings: Settings
     epost: Callable[[], Kanal]
+    har_egne: Callable[[str], bool] | None = None  # a user's own channels replace this default
 
     def __call__(self, rad: dict[str, Any]) -> Sequence[tuple[Kanal, str]]:
         leder = rad.get("mottaker_id")
         if rad.get("rolle") != "NL" or not leder or leder in self.settings.kanaler:
+            return []
+        if self.har_egne is not None and self.har_egne(leder):
             return []
         adresse = self.adresse(UUID(rad["person_id"]), leder, rad["send_dato"])
         return [(self.epost(), adresse)] if adresse else []

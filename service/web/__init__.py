@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.web import innlogging, navsider, sider, statisk
+from service.web import innlogging, navsider, sider, statisk, varslingsinnstillinger
 
 router = APIRouter(include_in_schema=False)
-for _r in (innlogging.router, sider.router, navsider.router, statisk.router):
+for _r in (innlogging.router, sider.router, navsider.router, statisk.router, varslingsinnstillinger.router):
     router.include_router(_r)
