@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.web import innlogging, sider, statisk
+from service.web import innlogging, sider, statisk, varselside
 
 router = APIRouter(include_in_schema=False)
-for _r in (innlogging.router, sider.router, statisk.router):
+for _r in (innlogging.router, sider.router, statisk.router, varselside.router):
     router.include_router(_r)
