@@ -29,7 +29,12 @@ sys.path.insert(0, str(ROT / "tests"))
 
 from leveringshjelp import HEMMELIGHET, lag_sendte, mottaker
 
-FORSPRANG = timedelta(seconds=60)
+FORSPRANG_PER_PAMINNELSE_S = 0.015  # setup time per reminder allowed before the due instant (at least 60 s)
+
+
+def forsprang(antall: int) -> timedelta:
+    """The head start for seeding: lateness is measured from the due instant, so it only has to cover setup."""
+    return timedelta(seconds=max(60.0, antall * FORSPRANG_PER_PAMINNELSE_S))
 
 
 def main() -> None:
@@ -40,9 +45,10 @@ def main() -> None:
     rader.append(baseline(args.cases))
     kol = ["run", "reminders", "workers", "delivered", "lateness p50", "p99", "max", "deliveries/s", "doubled"]
     notat = (
-        "Each delivery is a claim event, the HTTP POST, and the outcome events (webhook and inbox), saved to the\n"
-        "person's stream before the next. Target: all delivered within 60 s of the due time, p50 lateness\n"
-        "under 1 s."
+        "Deliveries go through the transactional outbox: claimed in batches, sent concurrently, outcomes saved\n"
+        "many per transaction; the projection applies outcome-only batches in place. Target (issue 14): all\n"
+        "delivered within 60 s of the due instant, throughput at least 50 % of the baseline, p50 lateness at\n"
+        "most twice the baseline's p50, zero doubled."
     )
     skriv("scheduler", "Scheduler", tabell(kol, rader), notat, args)
 
@@ -54,7 +60,7 @@ def maal(backend: str, antall: int) -> list[Any]:
     arbeidere = 1 if backend == "sqlite" else 2
     with database(backend) as url, mottaker() as m:
         kjerne = build_core(Settings(database_url=url))
-        forfall = datetime.now(UTC) + FORSPRANG
+        forfall = datetime.now(UTC) + forsprang(antall)
         i_morgen = forfall.date() + timedelta(days=2)  # the slot is later than ``forfall``: due at ``forfall``
         lag_sendte(kjerne.app, antall // 10, 10, forfall, send_dato=i_morgen)
         kjerne.oppdaterer.fang_opp()
@@ -73,7 +79,7 @@ def maal(backend: str, antall: int) -> list[Any]:
             subprocess.Popen([str(syfo), "worker"], env=env, stderr=subprocess.DEVNULL) for _ in range(arbeidere)
         ]
         try:
-            grense = time.time() + FORSPRANG.total_seconds() + 600
+            grense = time.time() + forsprang(antall).total_seconds() + 600
             while len(m.levert) < antall and time.time() < grense:
                 time.sleep(0.2)
         finally:

@@ -159,18 +159,23 @@ def tidslinje_rader(p: Personstrom, inn: Innstillinger) -> Rader:
                 "data": data,
             }
         elif isinstance(e, LEVERINGSHENDELSER):
-            data = {"paminnelse": paminnelse_id(p.person_id, str(getattr(e, "nokkel", "")))}
-            for felt in ("forsok", "kanal", "detalj", "status"):
-                if hasattr(e, felt):
-                    data[felt] = getattr(e, felt)
-            for felt in ("lease_til", "neste_forsok"):
-                if hasattr(e, felt):
-                    data[felt] = getattr(e, felt).isoformat()
-            rad |= {"hendelse": LEVERINGSHENDELSER_NAVN[type(e)], "data": data}
+            rad |= leveringsdata(p.person_id, e)
         else:
             rad |= {"hendelse": "opprettet", "data": {}}
         rader.append(rad)
     return {"tidslinje": rader}
+
+
+def leveringsdata(person_id: UUID, e: Any) -> dict[str, Any]:
+    """The timeline fields of a delivery event: they depend on the event alone (``projections.levering``)."""
+    data = {"paminnelse": paminnelse_id(person_id, str(getattr(e, "nokkel", "")))}
+    for felt in ("forsok", "kanal", "detalj", "status"):
+        if hasattr(e, felt):
+            data[felt] = getattr(e, felt)
+    for felt in ("lease_til", "neste_forsok"):
+        if hasattr(e, felt):
+            data[felt] = getattr(e, felt).isoformat()
+    return {"hendelse": LEVERINGSHENDELSER_NAVN[type(e)], "data": data}
 
 
 def paminnelse_id(person_id: UUID, nokkel: str) -> str:

@@ -24,8 +24,10 @@ from sqlalchemy import Connection, Engine, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from domain.innstillinger import Innstillinger
+from projections import levering
 from projections.karantene import Karantene, er_infrastruktur, er_radfeil
 from projections.lesemodell import BYGGERE, Personstrom
+from projections.levering import bare_levering
 from projections.skriving import LIVE, Maal, Utfall, lagre
 from projections.tabeller import PROJEKSJONER, posisjoner
 
@@ -41,6 +43,8 @@ class Kilde(Protocol):
     innstillinger: Innstillinger
 
     def notifikasjoner(self, start: int, antall: int) -> Sequence[Any]: ...
+
+    def hendelse(self, notifikasjon: Any) -> Any: ...
 
     def siste_posisjon(self) -> int: ...
 
@@ -62,6 +66,7 @@ class Oppdaterer:
     # Called inside each batch's transaction: (connection, projections, from position, to position).
     ved_batch: Callable[[Connection, Sequence[str], int, int], None] | None = None
     _beregnet: dict[UUID, int] | None = None  # during a rebuild: person -> version already written
+    leveringer_uten_beregning: int = 0  # persons whose delivery outcomes were applied in place (projections.levering)
 
     def posisjon(self, navn: str) -> int:
         with self.engine.connect() as conn:
@@ -127,6 +132,8 @@ class Oppdaterer:
                 nyeste[pid] = (max(v, int(n.originator_version)), max(p, int(n.id)))
         ferdig = self._beregnet or {}
         personer = [p for p, (v, _) in nyeste.items() if ferdig.get(p, 0) < v]
+        if self._beregnet is None and maal is LIVE and not noye:
+            personer = self._bare_levering(conn, gruppe, notifs, personer)
         if not personer:
             return
         utfall: dict[UUID, Utfall] = {}
@@ -154,6 +161,26 @@ class Oppdaterer:
                     )  # fmt: skip
         if self._beregnet is not None:
             self._beregnet.update(beregnet)
+
+    def _bare_levering(
+        self, conn: Connection, gruppe: Sequence[str], notifs: Sequence[Any], personer: list[UUID]
+    ) -> list[UUID]:
+        """Persons with delivery outcomes only in this batch get their delivery state updated in place
+        (``projections.levering``); the rest, returned, are recomputed."""
+        topics: dict[UUID, list[Any]] = {}
+        for n in notifs:
+            if n.topic.startswith(PERSON_TOPIC):
+                topics.setdefault(n.originator_id, []).append(n)
+        rest = []
+        for pid in personer:
+            mine = topics[pid]
+            if bare_levering([n.topic for n in mine]) and levering.oppdater(
+                conn, gruppe, pid, [self.kilde.hendelse(n) for n in mine], LIVE
+            ):
+                self.leveringer_uten_beregning += 1
+            else:
+                rest.append(pid)
+        return rest
 
     def _beregn(self, pid: UUID, gruppe: Sequence[str], versjon: int, posisjon: int) -> tuple[Utfall, int]:
         """The person's rows per projection, or why they could not be computed; and the version read."""

@@ -290,3 +290,15 @@ outbox = Table(
     Column("levert_kanaler", String(200), nullable=False, server_default=""),
     Index("ix_outbox_status_neste_us", "status", "neste_us"),
 )
+
+# ---------------------------------------------------------------- read marks of the reminder page (issue 14)
+# Not a projection: which reminders a user has marked read on ``/varsler`` (service.usecases.varsler). The user
+# is named by their pseudonymous actor id, never a fnr (PRIV-3). Created by migration 0011.
+varsler_lest = Table(
+    "varsler_lest",
+    metadata,
+    Column("aktor_id", String(200), primary_key=True),
+    Column("paminnelse_id", String(64), primary_key=True),
+    Column("person_id", String(36), nullable=False, index=True),  # so an erasure can remove them (RET-3)
+    Column("lest", DateTime(timezone=True), nullable=False),
+)

@@ -1,6 +1,9 @@
-"""E-post channel: a short plain-text notice over SMTP, optionally upgraded with STARTTLS.
+"""E-post channel: a short Bokmål notice over SMTP, optionally upgraded with STARTTLS.
 
-The message says only that a task exists, with a link (RP-10). The Message-ID is derived from
+The message says only that a task exists, with a link (RP-10), as a text part and an HTML part.
+Links are built from the message's base link (``SYFO_OFFENTLIG_URL``): the logged-in reminder
+page ``varsler`` and, in the body and in ``List-Unsubscribe`` (RFC 2369), the user's own
+settings page ``varslingsinnstillinger``, where the e-mail channel is turned off. The Message-ID is derived from
 the reminder's idempotency key, so a resend carries the same Message-ID and the recipient's
 mail system (or a human) can tell it is the same notice; ``X-Idempotency-Key`` carries the key.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import smtplib
 import ssl
 from datetime import UTC, datetime
@@ -27,8 +31,30 @@ def lag_message_id(idempotency_key: str, avsender: str) -> str:
     return f"<{digest}.oppgave@{domene or _MESSAGE_ID_DOMENE}>"
 
 
+VARSLER_STI = "varsler"
+INNSTILLINGER_STI = "varslingsinnstillinger"
+
+
+def lenker(melding: Melding) -> tuple[str, str]:
+    """The reminder page and the settings page, under the message's base link."""
+    basis = melding.lenke if melding.lenke.endswith("/") else melding.lenke + "/"
+    return basis + VARSLER_STI, basis + INNSTILLINGER_STI
+
+
+def _html(oppgave: str, innstillinger: str) -> str:
+    o, i = html.escape(oppgave, quote=True), html.escape(innstillinger, quote=True)
+    return (
+        '<!DOCTYPE html>\n<html lang="nb"><head><meta charset="utf-8">'
+        f"<title>{html.escape(EMNE)}</title></head><body>\n"
+        f"<p>{html.escape(MELDINGSTEKST)}</p>\n"
+        f'<p><a href="{o}">Logg inn for å se oppgaven</a></p>\n'
+        f'<p style="font-size:small">Du får denne e-posten fordi du er registrert som mottaker av varsler. '
+        f'<a href="{i}">Endre eller slå av varsler</a>.</p>\n</body></html>\n'
+    )
+
+
 def lag_epost(melding: Melding, avsender: str, adresse: str) -> EmailMessage:
-    """The e-mail for ``melding``: fixed Bokmål subject and text plus the link, nothing personal."""
+    """The e-mail for ``melding``: fixed Bokmål subject, text and HTML parts with links, nothing personal."""
     epost = EmailMessage()
     epost["Subject"] = EMNE
     epost["From"] = avsender
@@ -38,9 +64,16 @@ def lag_epost(melding: Melding, avsender: str, adresse: str) -> EmailMessage:
     epost["X-Idempotency-Key"] = melding.idempotency_key
     # RFC 3834: keeps vacation responders from answering a machine.
     epost["Auto-Submitted"] = "auto-generated"
-    tekst = f"{MELDINGSTEKST}\n\nLogg inn for å se oppgaven:\n{melding.lenke}\n"
+    oppgave, innstillinger = lenker(melding)
+    epost["List-Unsubscribe"] = f"<{innstillinger}>"
+    tekst = (
+        f"{MELDINGSTEKST}\n\nLogg inn for å se oppgaven:\n{oppgave}\n\n"
+        f"Du får denne e-posten fordi du er registrert som mottaker av varsler.\n"
+        f"Endre eller slå av varsler:\n{innstillinger}\n"
+    )
     # Quoted-printable keeps the body 7-bit, so servers without 8BITMIME take it unchanged.
     epost.set_content(tekst, charset="utf-8", cte="quoted-printable")
+    epost.add_alternative(_html(oppgave, innstillinger), subtype="html", charset="utf-8", cte="quoted-printable")
     return epost
 
 

@@ -315,6 +315,10 @@ class SyfoApp(Application[UUID]):
     def notifikasjoner(self, start: int, antall: int) -> Sequence[Notification]:
         return self.recorder.select_notifications(start=start, limit=antall)
 
+    def hendelse(self, notifikasjon: Notification) -> Any:
+        """The domain event of one notification (``projections.levering`` reads delivery outcomes)."""
+        return self.mapper.to_domain_event(notifikasjon)
+
     def siste_posisjon(self) -> int:
         return int(self.recorder.max_notification_id() or 0)
 

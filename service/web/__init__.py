@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.web import innlogging, navsider, sider, statisk, varslingsinnstillinger
+from service.web import innlogging, navsider, sider, statisk, varselside, varslingsinnstillinger
 
 router = APIRouter(include_in_schema=False)
-for _r in (innlogging.router, sider.router, navsider.router, statisk.router, varslingsinnstillinger.router):
+_SIDER = (innlogging, sider, navsider, statisk, varselside, varslingsinnstillinger)
+for _r in (m.router for m in _SIDER):
     router.include_router(_r)

@@ -110,6 +110,8 @@ MILJO: Final = _lag_miljo()
 
 
 def side(request: Request, mal: str, kontekst: dict[str, Any], status: int = 200) -> HTMLResponse:
-    """Render a page; ``bruker`` and ``csrf`` in the context drive the header and the forms."""
-    html = MILJO.get_template(mal).render(request=request, **kontekst)
+    """Render a page; ``bruker`` and ``csrf`` in the context drive the header and the forms; the header's
+    unread count comes from the login check (``service.web.okt.innlogget``)."""
+    uleste = getattr(request.state, "uleste_varsler", None)
+    html = MILJO.get_template(mal).render(request=request, **({"uleste_varsler": uleste} | kontekst))
     return HTMLResponse(html, status_code=status, headers=SIKKERHETSHODER)

@@ -31,6 +31,7 @@ from service.store.sessions import create_session, end_session, find_session
 from service.usecases.auth import enheter_i, token_claims
 from service.usecases.problems import ApiFeil
 from service.usecases.services import Tjenester
+from service.usecases.varsler import uleste
 
 COOKIE: Final = "syfo_okt"
 INN_COOKIE: Final = "syfo_inn"  # the pre-login cookie the login forms' CSRF token is bound to
@@ -61,6 +62,7 @@ def innlogget(request: Request, t: Tjenester) -> Bruker | None:
     b = Bruker(sub=okt.sub, rolle=rolle, person_id=person_id, enheter=okt.enheter)
     request.state.rolle = b.rolle.value
     request.state.aktor = aktor_id(b, t.pseudonym)  # logs carry the pseudonymous id only (PRIV-3)
+    request.state.uleste_varsler = uleste(t.engine, t, b)  # the header's count (``service.web.varselside``)
     return b
 
 

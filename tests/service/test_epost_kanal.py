@@ -155,9 +155,38 @@ def test_epost_is_delivered_with_neutral_subject_body_and_stable_headers(
     assert epost["To"] == ADRESSE
     assert epost["Message-ID"] == lag_message_id(MELDING.idempotency_key, AVSENDER)
     assert epost["X-Idempotency-Key"] == MELDING.idempotency_key
-    tekst = epost.get_content()
+    tekst = _del(epost, "plain")
     assert tekst.startswith(MELDINGSTEKST)
     assert MELDING.lenke in tekst
+
+
+def _del(epost: EmailMessage, subtype: str) -> str:
+    del_ = epost.get_body((subtype,))
+    assert del_ is not None, f"no text/{subtype} part"
+    return str(del_.get_content())
+
+
+def test_epost_has_bokmal_text_and_html_parts_with_links_from_the_public_url(
+    server: _LoopbackController, postkasse: Postkasse
+) -> None:
+    """Issue 14: text and HTML parts; every link under SYFO_OFFENTLIG_URL; List-Unsubscribe to the settings page."""
+    melding = Melding(**{**MELDING.__dict__, "lenke": "https://syfo.example.no/tjeneste/"})
+
+    assert _kanal(server).send(melding, ADRESSE).utfall is Utfall.LEVERT
+
+    [(_, epost)] = postkasse.meldinger
+    assert epost.get_content_type() == "multipart/alternative"
+    tekst, html = _del(epost, "plain"), _del(epost, "html")
+    innstillinger = "https://syfo.example.no/tjeneste/varslingsinnstillinger"
+    assert epost["List-Unsubscribe"] == f"<{innstillinger}>"
+    for del_ in (tekst, html):
+        assert "https://syfo.example.no/tjeneste/varsler" in del_
+        assert innstillinger in del_
+        assert "Logg inn for å se oppgaven" in del_
+        assert "localhost" not in del_
+    assert f'href="{innstillinger}"' in html
+    assert '<html lang="nb">' in html
+    assert MELDINGSTEKST in html
 
 
 def test_a_resend_carries_the_same_message_id(server: _LoopbackController, postkasse: Postkasse) -> None:
@@ -177,7 +206,7 @@ def test_the_epost_holds_no_personal_data(server: _LoopbackController, postkasse
     _kanal(server).send(MELDING, ADRESSE)
 
     konvolutt, epost = postkasse.meldinger[0]
-    synlig = f"{epost['Subject']}\n{epost.get_content()}"
+    synlig = f"{epost['Subject']}\n{_del(epost, 'plain')}\n{_del(epost, 'html')}"
     for tekst in (synlig, konvolutt.original_content.decode("ascii")):
         assert re.search(r"(?<!\d)\d{11}(?!\d)", tekst) is None
         assert "sykmelding" not in tekst.lower()
