@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from service.observability import logger
 from service.usecases.problems import ApiFeil
 from service.web.maler import side
 from service.web.okt import innlogget
@@ -24,8 +25,18 @@ TEKSTER: Final[dict[int, tuple[str, str]]] = {
     403: ("Ikke tilgang", "Du har ikke tilgang til denne siden med rollen du er logget inn med."),
     404: ("Fant ikke siden", "Saken eller siden finnes ikke, eller du har ikke tilgang til den."),
     409: ("Prøv igjen", "Noen andre endret saken samtidig. Last siden på nytt."),
+    500: ("Noe gikk galt hos oss", "Feilen er logget. Prøv igjen om litt, eller gå tilbake til forsiden."),
     503: ("Prøv igjen om litt", "Oversikten er ikke oppdatert ennå. Last siden på nytt om et øyeblikk."),
 }
+
+
+def vil_ha_html(request: Request) -> bool:
+    """A browser asking for a page: not the API, and HTML before JSON in ``Accept``."""
+    if request.url.path.startswith("/api/"):
+        return False
+    godtar = request.headers.get("accept", "").lower()
+    html, json = godtar.find("text/html"), godtar.find("application/json")
+    return html >= 0 and (json < 0 or html < json)
 
 
 class IkkeInnlogget(Exception):
@@ -62,5 +73,8 @@ class SideRute(APIRoute):
                 if e.status == 401:
                     return til_innlogging(request)
                 return feilside(request, e.status, e.detail if e.status == 400 else None)
+            except Exception as e:  # the last resort of a page: a page in bokmål; the type is logged (PRIV-3)
+                logger().error("unhandled_error", error=type(e).__name__, path=request.url.path)
+                return feilside(request, 500)
 
         return side_handler
