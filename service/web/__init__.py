@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.web import innlogging, sider, statisk
+from service.web import innlogging, revisjon, sider, statisk
 
 router = APIRouter(include_in_schema=False)
-for _r in (innlogging.router, sider.router, statisk.router):
+for _r in (innlogging.router, sider.router, revisjon.router, statisk.router):
     router.include_router(_r)
