@@ -104,3 +104,14 @@ def test_the_auditor_login_and_error_pages_carry_no_rule_ids_outside_the_details
 
     for html in sider:
         assert REGEL.findall(_utenfor_detaljer(html)) == []
+
+
+def test_with_ci_true_a_missing_chromium_fails_the_browser_tests_instead_of_skipping() -> None:
+    from .conftest import chromium_er_pakrevd
+
+    grunn = chromium_er_pakrevd({"CI": "true"}, "/finnes/ikke/chromium")
+
+    assert grunn is not None
+    assert "CI=true" in grunn
+    assert chromium_er_pakrevd({}, "/finnes/ikke/chromium") is None  # locally: skipped, as before
+    assert chromium_er_pakrevd({"CI": "true"}, __file__) is None  # present: runs
