@@ -14,15 +14,20 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import Response
 
 from scheduler.outbox import OutboxUtsender
 from service.api import kommandoskjema
 from service.api.middleware import Middleware
 from service.api.routers import health, hendelser, levering, meg, saker, varsling
 from service.observability import Metrikker
-from service.usecases.problems import PROBLEM_MEDIA, installer
+from service.usecases.problems import PROBLEM_MEDIA, ApiFeil, installer, problem_svar
 from service.usecases.services import Tjenester
 from service.web import router as web_router  # issue 6: the web pages (service.web)
+from service.web.feil import feilside, vil_ha_html
 
 if TYPE_CHECKING:
     from service.background import Background
@@ -58,7 +63,7 @@ def lag_api(
 
     settings = settings or Settings()
     metrikker = Metrikker()
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc load Swagger UI and ReDoc from the package, not from a CDN
         title="syfo-tidslinje",
         version="1.0.0",
         description=BESKRIVELSE,
@@ -68,6 +73,7 @@ def lag_api(
     if bakgrunn is not None and bakgrunn.takt is not None and isinstance(bakgrunn.takt.dispatcher, OutboxUtsender):
         bakgrunn.takt.dispatcher.ved_levering = metrikker.forsinkelse.observe
     installer(app)
+    app.add_exception_handler(StarletteHTTPException, _ukjent_side)
     for r in (hendelser.router, saker.router, meg.router, varsling.router, health.router, levering.router):
         app.include_router(r)
     app.include_router(web_router)  # issue 6: the web pages, outside the OpenAPI document
@@ -80,6 +86,14 @@ def lag_api(
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+async def _ukjent_side(request: Request, exc: Exception) -> Response:
+    """An unknown address: a page in bokmål for a browser, problem details for the API and for JSON clients."""
+    assert isinstance(exc, StarletteHTTPException)
+    if vil_ha_html(request):
+        return feilside(request, exc.status_code)
+    return problem_svar(request, ApiFeil(exc.status_code, str(exc.detail), headers=dict(exc.headers or {})))
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

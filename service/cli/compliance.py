@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,12 +18,21 @@ from service.cli import app
 def verify(
     case: Annotated[str | None, typer.Option("--case", help="Only the stream that holds this case.")] = None,
     som_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
+    eksport: Annotated[
+        Path | None, typer.Option("--export", help="Check an auditor's export (JSON lines) against the store.")
+    ] = None,
 ) -> None:
     """Re-compute the hash chain over the stored events; exit 1 and name the first broken link if any.
 
     The whole store is also held against the anchor file (``SYFO_CHAIN_ANCHOR_FILE``): every anchored head
     must still be in the chain with its hash. A clean check of the whole store appends the head to it.
+
+    With ``--export FILE`` (the auditor page's "Last ned historikken"): the case's chain is checked, and the
+    file must hold the same events with the same links as the store, nothing missing and nothing added.
     """
+    if eksport is not None:
+        _verify_export(eksport)
+        return
     from service.bootstrap import opened
     from service.compliance.anchor import append
     from service.compliance.erasure import CaseNotFoundError
@@ -62,6 +72,49 @@ def verify(
         )
     if not rapport.ok:
         raise typer.Exit(1)
+
+
+def _verify_export(fil: Path) -> None:
+    from datetime import UTC, datetime
+
+    from domain.tilgang import Bruker, Rolle
+    from service.bootstrap import opened
+    from service.compliance.verify import verifiser
+    from service.observability import Metrikker
+    from service.settings import Settings
+    from service.usecases import export
+    from service.usecases.problems import ApiFeil
+    from service.usecases.services import Tjenester
+
+    feil = Console(stderr=True)
+    try:
+        rader, ulesbare = export.les_fil(fil.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        feil.print(f"--export: cannot read {fil}: {getattr(e, 'strerror', None) or e}")
+        raise typer.Exit(2) from None
+    saker = {d.get("export_of") for _, d in rader}
+    if len(saker) != 1 or not isinstance(next(iter(saker)), str):
+        feil.print(f"--export: {fil} does not name one case in 'export_of' on every line")
+        raise typer.Exit(2)
+    case_id = str(next(iter(saker)))
+    settings = Settings()
+    with opened(settings) as kjerne:
+        t = Tjenester(kjerne, settings, None, lambda: datetime.now(UTC), Metrikker())
+        try:
+            lager = export.linjer(t, Bruker("syfo-verify", Rolle.AUDITOR), None, case_id)
+        except ApiFeil:
+            feil.print(f"--export: no case {case_id!r} in the store")
+            raise typer.Exit(1) from None
+        rapport = verifiser(kjerne.app, kjerne.engine, case_id=case_id)
+    avvik = [*ulesbare, *export.sjekk(rader, lager)]
+    if not rapport.ok and rapport.forste is not None:
+        avvik.insert(0, f"the store's chain is broken: {rapport.forste.melding}")
+    if avvik:
+        print(f"BROKEN: export {fil.name} of case {case_id}: {len(avvik)} difference(s)")
+        for a in avvik:
+            print(f"  {a}")
+        raise typer.Exit(1)
+    print(f"OK: export {fil.name} of case {case_id}: {len(rader)} events, each with its stored chain link")
 
 
 @app.command()

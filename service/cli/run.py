@@ -175,10 +175,18 @@ def serve(
             from service.devtools.demodata import legg_inn
             from service.devtools.seed import seed
 
-            resultat = seed(kjerne.app, 50, 1)
+            def framdrift(ferdig: int, _kommandoer: int) -> None:
+                if ferdig % 10 == 0:
+                    print(f"demo: seeding {ferdig}/50 cases", file=sys.stderr, flush=True)
+
+            print("demo: empty store, seeding 50 synthetic cases and the demo cases", file=sys.stderr, flush=True)
+            resultat = seed(kjerne.app, 50, 1, progress=framdrift)
             lagt_inn = legg_inn(kjerne.app, oslo_dato(datetime.now(UTC)))  # issue 6: cases dated around today
             print(f"demo: seeded {resultat.cases} cases, {lagt_inn} demo commands", file=sys.stderr, flush=True)
+            print("demo: building the read models", file=sys.stderr, flush=True)
         kjerne.oppdaterer.fang_opp()
+        if demo:
+            print(f"demo: open http://{host}:{port}/ to log in as a demo user", file=sys.stderr, flush=True)
         bakgrunn = build_background(kjerne, kanaler=kanaler if scheduler else None)
         bakgrunn.start()
         try:

@@ -143,7 +143,9 @@ def ta_bilder(t: Tjener, ut: Path) -> list[Path]:
         ("tidslinje-stor-sak", ("NAV", "NAV"), f"/saker/{lang}"),
         ("revisjon", (demodata.REVISOR, "AUDITOR"), f"/revisjon/saker/{sent}"),
         ("revisjon-kjent-for", (demodata.REVISOR, "AUDITOR"), f"/revisjon/saker/{sent}?as_of={for_sent}T12:00"),
+        ("revisjon-endret", (demodata.REVISOR, "AUDITOR"), f"/revisjon/saker/{sent}?versjon=4&fra=3&til=4"),
         ("nav-oversikt", ("NAV", "NAV"), "/oversikt"),
+        ("feil-404", ("NAV", "NAV"), "/finnes-ikke"),
     ]
     ut.mkdir(parents=True, exist_ok=True)
     filer: list[Path] = []

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.web import innlogging, navsider, sider, statisk, varselside, varslingsinnstillinger
+from service.web import innlogging, navsider, revisjon, sider, statisk, varselside, varslingsinnstillinger
 
 router = APIRouter(include_in_schema=False)
-_SIDER = (innlogging, sider, navsider, statisk, varselside, varslingsinnstillinger)
+_SIDER = (innlogging, sider, navsider, revisjon, statisk, varselside, varslingsinnstillinger)
 for _r in (m.router for m in _SIDER):
     router.include_router(_r)

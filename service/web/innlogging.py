@@ -22,7 +22,7 @@ from service.usecases.auth import lag_token
 from service.usecases.problems import ApiFeil
 from service.usecases.services import Tjenester, TjenesterDep
 from service.web.feil import SideRute
-from service.web.maler import side
+from service.web.maler import antall, side
 from service.web.okt import (
     CSRF_FELT,
     apne_okt,
@@ -47,8 +47,9 @@ DEMO_LEDERE: Final = 8
 
 
 @router.get("/logg-inn")
-def logg_inn_side(request: Request, t: TjenesterDep, neste: str | None = None) -> Response:
-    return _skjema(request, t, neste)
+def logg_inn_side(request: Request, t: TjenesterDep, neste: str | None = None, utlopt: str | None = None) -> Response:
+    feil = "Økten din er utløpt. Logg inn igjen, så kommer du tilbake til siden du var på." if utlopt else None
+    return _skjema(request, t, neste, feil)
 
 
 @router.post("/logg-inn")
@@ -137,7 +138,13 @@ def demobrukere(t: Tjenester) -> list[dict[str, Any]]:
     ut: list[dict[str, Any]] = []
     for leder in (demodata.LEDER, demodata.ANNEN_LEDER, *ledere):
         if leder in ledere and all(b["sub"] != leder for b in ut):
-            ut.append({"sub": leder, "rolle": "NL", "tekst": f"Nærmeste leder {leder} ({ledere[leder]} åpne saker)"})
+            ut.append(
+                {
+                    "sub": leder,
+                    "rolle": "NL",
+                    "tekst": f"Nærmeste leder {leder} ({antall(ledere[leder], 'åpen sak', 'åpne saker')})",
+                }
+            )
     ut.append({"sub": demodata.NAV_ID, "rolle": "NAV", "tekst": "NAV-veileder"})
     ut.append({"sub": demodata.REVISOR, "rolle": "AUDITOR", "tekst": "Revisor"})
     for a in demodata.ANSATTE[:2]:

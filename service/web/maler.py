@@ -43,7 +43,7 @@ ROLLENAVN: Final[dict[str, str]] = {
 
 SIKKERHETSHODER: Final[dict[str, str]] = {
     "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
@@ -83,6 +83,11 @@ def tidspunkt(t: datetime | str | None) -> str:
     return f"{dato(o.date())} kl. {o:%H.%M}"
 
 
+def antall(n: int, en: str, flere: str) -> str:
+    """A count with the noun in the right number: ``1 åpen sak``, ``2 åpne saker``."""
+    return f"{n} {en if n == 1 else flere}"
+
+
 def stor(tekst: str) -> str:
     """First letter upper case, the rest as written ("nærmeste leder" -> "Nærmeste leder", "NAV" stays)."""
     return tekst[:1].upper() + tekst[1:]
@@ -101,7 +106,7 @@ def _lag_miljo() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(dato=dato, kort_dato=kort_dato, tidspunkt=tidspunkt, statusnavn=statusnavn, stor=stor)
-    env.globals.update(MILEPELNAVN=MILEPELNAVN, ROLLENAVN=ROLLENAVN, FARGER=FARGER, STOLPER=STOLPER)
+    env.globals.update(antall=antall, MILEPELNAVN=MILEPELNAVN, ROLLENAVN=ROLLENAVN, FARGER=FARGER, STOLPER=STOLPER)
     env.globals.update(MARKORER=MARKORER, TEKST=TEKST, DEMPET_TEKST=DEMPET_TEKST, RADBAKGRUNN=RADBAKGRUNN, HVIT=HVIT)
     return env
 

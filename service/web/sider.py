@@ -174,20 +174,3 @@ def sak(request: Request, t: TjenesterDep, case_id: str, vindu: str | None = Non
     visning = saksbilde.for_sak(t, b, _rid(request), case_id, valg)
     kontekst = _felles(request, t, b) | {"v": visning, "vinduer": saksbilde.VINDUER, "RADER": RADER}
     return side(request, "sak.html", kontekst)
-
-
-@router.get("/revisjon/saker/{case_id}")
-def revisjon(
-    request: Request, t: TjenesterDep, case_id: str, as_of: str | None = None, vindu: str | None = None
-) -> Response:
-    """The auditor's replay: history, the case as known at ``as_of`` (T-7), and the integrity check."""
-    b = _bruker(request, t)
-    valg = vindu if vindu in saksbilde.VINDUER else "alt"
-    visning = saksbilde.for_revisor(t, b, _rid(request), case_id, saksbilde.les_as_of(as_of), valg)
-    kontekst = _felles(request, t, b) | {
-        "v": visning,
-        "vinduer": saksbilde.VINDUER,
-        "as_of_tekst": as_of or "",
-        "RADER": RADER,
-    }
-    return side(request, "revisjon.html", kontekst)

@@ -374,7 +374,11 @@ def test_the_auditors_replay_is_logged_as_history_and_as_of(demo: Web) -> None:
     demo.klient.get(f"/revisjon/saker/{sak}?as_of={dag(-30).isoformat()}")
 
     nye = _revisjoner(demo, case_id=sak)[for_:]
-    assert [(r["visning"], r["grunnlag"]) for r in nye] == [("historikk", "ACC-7"), ("sak:as_of", "ACC-7")]
+    assert [(r["visning"], r["grunnlag"]) for r in nye] == [
+        ("historikk", "ACC-7"),
+        ("sak:as_of", "ACC-7"),
+        ("lesninger", "ACC-7"),  # the read log on the page is case data too (AUD-1)
+    ]
 
 
 def test_before_the_case_was_known_the_auditor_is_told_so(demo: Web) -> None:
