@@ -59,6 +59,7 @@ def saker_rader(p: Personstrom, inn: Innstillinger) -> Rader:
     """Case summary, milestones as known at the last event, and each milestone's status course."""
     g = p.person.grunnlag(inn)
     vurdert = oslo_dato(p.sist_registrert)
+    person_id = str(p.person_id)  # once per person, not per row
     saker, milepeler, forlop = [], [], []
     for s in g.saker:
         t = s.tilfelle
@@ -66,7 +67,7 @@ def saker_rader(p: Personstrom, inn: Innstillinger) -> Rader:
         saker.append(
             {
                 "case_id": s.case_id,
-                "person_id": str(p.person_id),
+                "person_id": person_id,
                 "fnr": g.fnr,
                 "orgnr": s.orgnr,
                 "start": t.start,
@@ -86,7 +87,7 @@ def saker_rader(p: Personstrom, inn: Innstillinger) -> Rader:
             milepeler.append(
                 {
                     "case_id": s.case_id,
-                    "person_id": str(p.person_id),
+                    "person_id": person_id,
                     "kind": kind,
                     "rekkefolge": nr,
                     "due": m.due,
@@ -100,7 +101,7 @@ def saker_rader(p: Personstrom, inn: Innstillinger) -> Rader:
                 forlop.append(
                     {
                         "case_id": s.case_id,
-                        "person_id": str(p.person_id),
+                        "person_id": person_id,
                         "kind": kind,
                         "fra": per.fra,
                         "til": til,
@@ -117,9 +118,10 @@ def tidslinje_rader(p: Personstrom, inn: Innstillinger) -> Rader:
     rader = []
     fakta = iter(p.person.fakta)  # the command events, in the order they were applied
     slettet = siste_sletting(p.hendelser)
+    person_id = str(p.person_id)
     for e in p.hendelser:
         rad: dict[str, Any] = {
-            "person_id": str(p.person_id),
+            "person_id": person_id,
             "versjon": int(e.originator_version),
             "registrert": utc(e.timestamp),
             "case_id": None,
@@ -153,7 +155,7 @@ def tidslinje_rader(p: Personstrom, inn: Innstillinger) -> Rader:
                 "data": data,
             }
         elif isinstance(e, LEVERINGSHENDELSER):
-            data = {"paminnelse": paminnelse_id(p.person_id, str(getattr(e, "nokkel", "")))}
+            data = {"paminnelse": paminnelse_id(person_id, str(getattr(e, "nokkel", "")))}
             for felt in ("forsok", "kanal", "detalj", "status"):
                 if hasattr(e, felt):
                     data[felt] = getattr(e, felt)
@@ -167,7 +169,7 @@ def tidslinje_rader(p: Personstrom, inn: Innstillinger) -> Rader:
     return {"tidslinje": rader}
 
 
-def paminnelse_id(person_id: UUID, nokkel: str) -> str:
+def paminnelse_id(person_id: UUID | str, nokkel: str) -> str:
     """Stable across re-planning and rebuilds: the person and the rung's identity (RP-8)."""
     return hashlib.sha256(f"{person_id}|{nokkel}".encode()).hexdigest()[:40]
 
@@ -176,14 +178,15 @@ def paminnelse_rader(p: Personstrom, inn: Innstillinger) -> Rader:
     """Every decision (sent, cancelled) and every undecided rung of the plan (planned)."""
     g = p.person.grunnlag(inn)
     kal = inn.kalender
-    rader = [_beslutning_rad(p.person, b, kal.slot(b.trinn.send_dato)) for b in p.person.beslutninger]
+    person_id = str(p.person_id)
+    rader = [_beslutning_rad(p.person, person_id, b, kal.slot(b.trinn.send_dato)) for b in p.person.beslutninger]
     motor = Paminnelsesmotor(g, p.person.historikk(), lambda _orgnr: None)
     for pt in motor.ubesluttede():
         t = pt.trinn
         rader.append(
             {
-                "id": paminnelse_id(p.person_id, pt.nokkel),
-                "person_id": str(p.person_id),
+                "id": paminnelse_id(person_id, pt.nokkel),
+                "person_id": person_id,
                 "case_id": t.case_id,
                 "status_sak": pt.status_sak,
                 "orgnr": pt.orgnr,
@@ -229,13 +232,12 @@ def _levering(person: Sykefravaer, b: Beslutning, forfall: datetime) -> dict[str
     }
 
 
-def _beslutning_rad(person: Sykefravaer, b: Beslutning, slot: datetime) -> dict[str, Any]:
+def _beslutning_rad(person: Sykefravaer, person_id: str, b: Beslutning, slot: datetime) -> dict[str, Any]:
     t = b.trinn
-    person_id = person.id
     forfall = min(slot, b.at)
     return {
         "id": paminnelse_id(person_id, t.nokkel),
-        "person_id": str(person_id),
+        "person_id": person_id,
         "case_id": t.case_id,
         "status_sak": None,
         "orgnr": None,

@@ -147,18 +147,19 @@ class Oppdaterer:
         if ferdig is not None:
             beregnet = [b for b in beregnet if ferdig.get(b[0], 0) <= b[2]]
         utfall: dict[UUID, Utfall] = {pid: u for pid, u, _ in beregnet}
+        nye = set() if ferdig is None else {pid for pid in utfall if pid not in ferdig}  # no rows to replace
         if not noye:
-            lagre(conn, gruppe, utfall, maal)
+            lagre(conn, gruppe, utfall, maal, nye)
         else:
             for pid, u in utfall.items():
                 try:
                     with conn.begin_nested():
-                        lagre(conn, gruppe, {pid: u}, maal)
+                        lagre(conn, gruppe, {pid: u}, maal, nye)
                 except DBAPIError as e:
                     if not er_radfeil(e):
                         raise
                     k = Karantene.fra(e, pid, *nyeste[pid])
-                    lagre(conn, gruppe, {pid: dict.fromkeys(gruppe, k)}, maal)
+                    lagre(conn, gruppe, {pid: dict.fromkeys(gruppe, k)}, maal, nye)
         for pid, u in utfall.items():
             for navn, r in u.items():
                 if isinstance(r, Karantene):
