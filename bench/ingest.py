@@ -10,6 +10,7 @@ without loading anything. Then the read models catch up, measured separately.
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -20,9 +21,11 @@ from felles import argumenter, backends, database, raw_env, skriv, tabell
 
 def main() -> None:
     args = argumenter("ingest benchmark", cases=400)
+    last_for = os.getloadavg()
     rader = []
     for backend in backends(args.backend):
         rader.append(maal(backend, args.cases))
+    last_etter = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     kol = [
         "backend",
         "commands",
@@ -36,7 +39,9 @@ def main() -> None:
     notat = (
         "The service does per command what the raw baseline does not: reads the person's whole stream,\n"
         "rebuilds the case (tilfeller, milestones, reminder plan) and checks the rules, then saves the\n"
-        "command's event with its id reference. The raw baseline only appends. Target: at least 50 %."
+        "command's event with its id reference. The raw baseline only appends. Target: at least 50 %.\n"
+        f"Load average (1/5/15 min) before: {' / '.join(f'{x:.1f}' for x in last_for)}, after: {last_etter};\n"
+        "the machine was shared with other work during the run, so the figures are lower bounds."
     )
     skriv("ingest", "Ingest", tabell(kol, rader), notat, args)
 
