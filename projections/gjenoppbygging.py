@@ -49,10 +49,15 @@ class Gjenoppbygging:
     hendelser: int = 0
     posisjon: int = 0
     karantene: list[dict[str, Any]] = field(default_factory=list)
+    prosesser: set[int] = field(default_factory=set)  # the worker processes that computed persons (--jobs)
 
 
-def gjenoppbygg(o: Oppdaterer, navn: Sequence[str], fremdrift: Fremdrift | None = None) -> Gjenoppbygging:
-    """Rebuild the projections ``navn`` from the whole log; see the module docstring."""
+def gjenoppbygg(
+    o: Oppdaterer, navn: Sequence[str], fremdrift: Fremdrift | None = None, jobs: int = 1
+) -> Gjenoppbygging:
+    """Rebuild the projections ``navn`` from the whole log; see the module docstring. With ``jobs`` > 1
+    (and a store that can be opened again, ``Oppdaterer.fabrikk``) step 2 computes the persons in
+    that many worker processes (``projections.parallell``)."""
     engine = o.engine
     postgres = engine.dialect.name == "postgresql"
     meta = MetaData()
@@ -64,6 +69,10 @@ def gjenoppbygg(o: Oppdaterer, navn: Sequence[str], fremdrift: Fremdrift | None 
     res = Gjenoppbygging()
     o = dataclasses.replace(o, _beregnet={})  # its own: a live runner may share ``o`` meanwhile
     try:
+        if jobs > 1 and o.fabrikk is not None:
+            from projections.parallell import erstatt
+
+            erstatt(o, navn, maal, res, fremdrift, jobs)
         while _en_batch(o, engine, navn, maal, res, fremdrift):
             pass
         if postgres:  # indexes made now, under temporary names, keep the swap short

@@ -59,6 +59,7 @@ def saker_rader(p: Personstrom, inn: Innstillinger) -> Rader:
     """Case summary, milestones as known at the last event, and each milestone's status course."""
     g = p.person.grunnlag(inn)
     vurdert = oslo_dato(p.sist_registrert)
+    person_id = str(p.person_id)  # once per person, not per row
     saker, milepeler, forlop = [], [], []
     enhet, veileder = g.nav_enhet or (None, None)
     for s in g.saker:
@@ -68,7 +69,7 @@ def saker_rader(p: Personstrom, inn: Innstillinger) -> Rader:
         saker.append(
             {
                 "case_id": s.case_id,
-                "person_id": str(p.person_id),
+                "person_id": person_id,
                 "fnr": g.fnr,
                 "orgnr": s.orgnr,
                 "start": t.start,
@@ -92,7 +93,7 @@ def saker_rader(p: Personstrom, inn: Innstillinger) -> Rader:
             milepeler.append(
                 {
                     "case_id": s.case_id,
-                    "person_id": str(p.person_id),
+                    "person_id": person_id,
                     "kind": kind,
                     "rekkefolge": nr,
                     "due": m.due,
@@ -106,7 +107,7 @@ def saker_rader(p: Personstrom, inn: Innstillinger) -> Rader:
                 forlop.append(
                     {
                         "case_id": s.case_id,
-                        "person_id": str(p.person_id),
+                        "person_id": person_id,
                         "kind": kind,
                         "fra": per.fra,
                         "til": til,
@@ -123,9 +124,10 @@ def tidslinje_rader(p: Personstrom, inn: Innstillinger) -> Rader:
     rader = []
     fakta = iter(p.person.fakta)  # the command events, in the order they were applied
     slettet = siste_sletting(p.hendelser)
+    person_id = str(p.person_id)
     for e in p.hendelser:
         rad: dict[str, Any] = {
-            "person_id": str(p.person_id),
+            "person_id": person_id,
             "versjon": int(e.originator_version),
             "registrert": utc(e.timestamp),
             "case_id": None,
@@ -159,14 +161,14 @@ def tidslinje_rader(p: Personstrom, inn: Innstillinger) -> Rader:
                 "data": data,
             }
         elif isinstance(e, LEVERINGSHENDELSER):
-            rad |= leveringsdata(p.person_id, e)
+            rad |= leveringsdata(person_id, e)
         else:
             rad |= {"hendelse": "opprettet", "data": {}}
         rader.append(rad)
     return {"tidslinje": rader}
 
 
-def leveringsdata(person_id: UUID, e: Any) -> dict[str, Any]:
+def leveringsdata(person_id: UUID | str, e: Any) -> dict[str, Any]:
     """The timeline fields of a delivery event: they depend on the event alone (``projections.levering``)."""
     data = {"paminnelse": paminnelse_id(person_id, str(getattr(e, "nokkel", "")))}
     for felt in ("forsok", "kanal", "detalj", "status"):
@@ -178,7 +180,7 @@ def leveringsdata(person_id: UUID, e: Any) -> dict[str, Any]:
     return {"hendelse": LEVERINGSHENDELSER_NAVN[type(e)], "data": data}
 
 
-def paminnelse_id(person_id: UUID, nokkel: str) -> str:
+def paminnelse_id(person_id: UUID | str, nokkel: str) -> str:
     """Stable across re-planning and rebuilds: the person and the rung's identity (RP-8)."""
     return hashlib.sha256(f"{person_id}|{nokkel}".encode()).hexdigest()[:40]
 
@@ -187,14 +189,15 @@ def paminnelse_rader(p: Personstrom, inn: Innstillinger) -> Rader:
     """Every decision (sent, cancelled) and every undecided rung of the plan (planned)."""
     g = p.person.grunnlag(inn)
     kal = inn.kalender
-    rader = [_beslutning_rad(p.person, b, kal.slot(b.trinn.send_dato)) for b in p.person.beslutninger]
+    person_id = str(p.person_id)
+    rader = [_beslutning_rad(p.person, person_id, b, kal.slot(b.trinn.send_dato)) for b in p.person.beslutninger]
     motor = Paminnelsesmotor(g, p.person.historikk(), lambda _orgnr: None)
     for pt in motor.ubesluttede():
         t = pt.trinn
         rader.append(
             {
-                "id": paminnelse_id(p.person_id, pt.nokkel),
-                "person_id": str(p.person_id),
+                "id": paminnelse_id(person_id, pt.nokkel),
+                "person_id": person_id,
                 "case_id": t.case_id,
                 "status_sak": pt.status_sak,
                 "orgnr": pt.orgnr,
@@ -240,13 +243,12 @@ def _levering(person: Sykefravaer, b: Beslutning, forfall: datetime) -> dict[str
     }
 
 
-def _beslutning_rad(person: Sykefravaer, b: Beslutning, slot: datetime) -> dict[str, Any]:
+def _beslutning_rad(person: Sykefravaer, person_id: str, b: Beslutning, slot: datetime) -> dict[str, Any]:
     t = b.trinn
-    person_id = person.id
     forfall = min(slot, b.at)
     return {
         "id": paminnelse_id(person_id, t.nokkel),
-        "person_id": str(person_id),
+        "person_id": person_id,
         "case_id": t.case_id,
         "status_sak": None,
         "orgnr": None,

@@ -67,6 +67,8 @@ class Oppdaterer:
     ved_batch: Callable[[Connection, Sequence[str], int, int], None] | None = None
     _beregnet: dict[UUID, int] | None = None  # during a rebuild: person -> version already written
     leveringer_uten_beregning: int = 0  # persons whose delivery outcomes were applied in place (projections.levering)
+    # Makes this store's ``Kilde`` afresh in another process (picklable): ``syfo rebuild --jobs``.
+    fabrikk: Callable[[], Kilde] | None = None
 
     def posisjon(self, navn: str) -> int:
         with self.engine.connect() as conn:
@@ -124,34 +126,47 @@ class Oppdaterer:
 
     def skriv(self, conn: Connection, gruppe: Sequence[str], notifs: Sequence[Any], maal: Maal, *, noye: bool) -> None:
         """Recompute every person these notifications touch and replace their rows in ``maal``."""
-        nyeste: dict[UUID, tuple[int, int]] = {}  # person -> (newest version, its log position)
-        for n in notifs:
-            if n.topic.startswith(PERSON_TOPIC):
-                pid = n.originator_id
-                v, p = nyeste.get(pid, (0, 0))
-                nyeste[pid] = (max(v, int(n.originator_version)), max(p, int(n.id)))
+        nyeste = nyeste_versjoner(notifs)
         ferdig = self._beregnet or {}
         personer = [p for p, (v, _) in nyeste.items() if ferdig.get(p, 0) < v]
         if self._beregnet is None and maal is LIVE and not noye:
             personer = self._bare_levering(conn, gruppe, notifs, personer)
         if not personer:
             return
-        utfall: dict[UUID, Utfall] = {}
-        beregnet: dict[UUID, int] = {}
-        for pid in personer:
-            utfall[pid], beregnet[pid] = self._beregn(pid, gruppe, *nyeste[pid])
+        beregnet = [(pid, *beregn(self.kilde, pid, gruppe, *nyeste[pid])) for pid in personer]
+        self.skriv_utfall(conn, gruppe, beregnet, nyeste, maal, noye=noye)
+
+    def skriv_utfall(
+        self,
+        conn: Connection,
+        gruppe: Sequence[str],
+        beregnet: Sequence[tuple[UUID, Utfall, int]],
+        nyeste: dict[UUID, tuple[int, int]],
+        maal: Maal,
+        *,
+        noye: bool,
+    ) -> None:
+        """Write computed persons (person, rows per projection, version read); with ``noye`` person by
+        person, so a row the database refuses quarantines only its person. During a rebuild, a result
+        older than what is already written for a person is skipped (worker processes may finish out of
+        order)."""
+        ferdig = self._beregnet
+        if ferdig is not None:
+            beregnet = [b for b in beregnet if ferdig.get(b[0], 0) <= b[2]]
+        utfall: dict[UUID, Utfall] = {pid: u for pid, u, _ in beregnet}
+        nye = set() if ferdig is None else {pid for pid in utfall if pid not in ferdig}  # no rows to replace
         if not noye:
-            lagre(conn, gruppe, utfall, maal)
+            lagre(conn, gruppe, utfall, maal, nye)
         else:
             for pid, u in utfall.items():
                 try:
                     with conn.begin_nested():
-                        lagre(conn, gruppe, {pid: u}, maal)
+                        lagre(conn, gruppe, {pid: u}, maal, nye)
                 except DBAPIError as e:
                     if not er_radfeil(e):
                         raise
                     k = Karantene.fra(e, pid, *nyeste[pid])
-                    lagre(conn, gruppe, {pid: dict.fromkeys(gruppe, k)}, maal)
+                    lagre(conn, gruppe, {pid: dict.fromkeys(gruppe, k)}, maal, nye)
         for pid, u in utfall.items():
             for navn, r in u.items():
                 if isinstance(r, Karantene):
@@ -159,8 +174,8 @@ class Oppdaterer:
                         "projection_quarantined", projection=navn, person_id=str(pid), position=r.posisjon,
                         version=r.versjon, error=r.feil, where=r.sted,
                     )  # fmt: skip
-        if self._beregnet is not None:
-            self._beregnet.update(beregnet)
+        if ferdig is not None:
+            ferdig.update({pid: v for pid, _, v in beregnet})
 
     def _bare_levering(
         self, conn: Connection, gruppe: Sequence[str], notifs: Sequence[Any], personer: list[UUID]
@@ -182,37 +197,52 @@ class Oppdaterer:
                 rest.append(pid)
         return rest
 
-    def _beregn(self, pid: UUID, gruppe: Sequence[str], versjon: int, posisjon: int) -> tuple[Utfall, int]:
-        """The person's rows per projection, or why they could not be computed; and the version read."""
-        try:
-            strom = self.kilde.strom(pid)
-        except Exception as e:
-            if er_infrastruktur(e):
-                raise
-            return dict.fromkeys(gruppe, Karantene.fra(e, pid, versjon, posisjon)), versjon
-        if strom is None:
-            return {n: {} for n in gruppe}, versjon
-        ut: Utfall = {}
-        for navn in gruppe:
-            try:
-                ut[navn] = BYGGERE[navn](strom, self.kilde.innstillinger)
-            except Exception as e:
-                if er_infrastruktur(e):
-                    raise
-                ut[navn] = Karantene.fra(e, pid, strom.versjon, posisjon)
-        # A person is quarantined as a whole: one read model that cannot be computed puts every one of
-        # the batch's read models on hold for them, so no view shows half of a stream it cannot read.
-        feil = next((r for r in ut.values() if isinstance(r, Karantene)), None)
-        if feil is not None:
-            ut = dict.fromkeys(gruppe, feil)
-        return ut, max(versjon, strom.versjon)
-
-    def gjenoppbygg(self, navn: Sequence[str] = ALLE, fremdrift: Fremdrift | None = None) -> int:
+    def gjenoppbygg(self, navn: Sequence[str] = ALLE, fremdrift: Fremdrift | None = None, jobs: int = 1) -> int:
         """Replay the whole log into fresh tables and swap them in (``projections.gjenoppbygging``);
         returns the events read. The quarantined persons are in the ``karantene`` table afterwards."""
         from projections.gjenoppbygging import gjenoppbygg
 
-        return gjenoppbygg(self, navn, fremdrift).hendelser
+        return gjenoppbygg(self, navn, fremdrift, jobs).hendelser
+
+
+def nyeste_versjoner(notifs: Sequence[Any]) -> dict[UUID, tuple[int, int]]:
+    """Person -> (newest version, its log position) among these notifications, in order of appearance."""
+    nyeste: dict[UUID, tuple[int, int]] = {}
+    for n in notifs:
+        if n.topic.startswith(PERSON_TOPIC):
+            pid = n.originator_id
+            v, p = nyeste.get(pid, (0, 0))
+            nyeste[pid] = (max(v, int(n.originator_version)), max(p, int(n.id)))
+    return nyeste
+
+
+def beregn(kilde: Kilde, pid: UUID, gruppe: Sequence[str], versjon: int, posisjon: int) -> tuple[Utfall, int]:
+    """The person's rows per projection, or why they could not be computed; and the version read.
+
+    The stream is read and decoded once, and the person's ``grunnlag`` computed once (memoised beside
+    the aggregate), for all the projections of ``gruppe``."""
+    try:
+        strom = kilde.strom(pid)
+    except Exception as e:
+        if er_infrastruktur(e):
+            raise
+        return dict.fromkeys(gruppe, Karantene.fra(e, pid, versjon, posisjon)), versjon
+    if strom is None:
+        return {n: {} for n in gruppe}, versjon
+    ut: Utfall = {}
+    for navn in gruppe:
+        try:
+            ut[navn] = BYGGERE[navn](strom, kilde.innstillinger)
+        except Exception as e:
+            if er_infrastruktur(e):
+                raise
+            ut[navn] = Karantene.fra(e, pid, strom.versjon, posisjon)
+    # A person is quarantined as a whole: one read model that cannot be computed puts every one of
+    # the batch's read models on hold for them, so no view shows half of a stream it cannot read.
+    feil = next((r for r in ut.values() if isinstance(r, Karantene)), None)
+    if feil is not None:
+        ut = dict.fromkeys(gruppe, feil)
+    return ut, max(versjon, strom.versjon)
 
 
 def _posisjon(conn: Connection, navn: str, *, laas: bool = False) -> int:

@@ -3,7 +3,7 @@ rebuild's fresh ones, with the quarantine rows of the persons that could not be 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -31,9 +31,14 @@ class Maal:
 LIVE = Maal()
 
 
-def lagre(conn: Connection, gruppe: Sequence[str], utfall: dict[UUID, Utfall], maal: Maal) -> None:
-    """Replace the persons' rows, and their quarantine rows, in one go."""
-    ider = [str(p) for p in utfall]
+def lagre(
+    conn: Connection, gruppe: Sequence[str], utfall: dict[UUID, Utfall], maal: Maal, uten_rader: Collection[UUID] = ()
+) -> None:
+    """Replace the persons' rows, and their quarantine rows, in one go (one executemany per table).
+
+    ``uten_rader``: persons known to have no rows in ``maal`` yet (a rebuild's fresh tables, which have no
+    index on ``person_id``): nothing is deleted for them."""
+    ider = [str(p) for p in utfall if p not in uten_rader]
     feilet = {str(p) for p, u in utfall.items() if any(isinstance(r, Karantene) for r in u.values())}
     case_ids = kjente_saker(conn, sorted(feilet)) if feilet else {}
     for navn in gruppe:

@@ -104,6 +104,17 @@ def build_app(settings: Settings, innstillinger: Innstillinger | None = None) ->
     return app
 
 
+@dataclass(frozen=True)
+class AppFactory:
+    """Opens the application again in another process (the rebuild's workers): picklable, unlike the app."""
+
+    settings: Settings
+    innstillinger: Innstillinger | None = None
+
+    def __call__(self) -> SyfoApp:
+        return build_app(self.settings, self.innstillinger)
+
+
 def _wire(app: SyfoApp, settings: Settings) -> None:
     """Give the mapper its key store and the recorder its chain (the topics above chose their classes)."""
     recorder = cast("KjedetSQLiteRecorder | KjedetPostgresRecorder", app.recorder)
@@ -128,7 +139,7 @@ def build_core(settings: Settings, innstillinger: Innstillinger | None = None) -
     engine = lesemodell_engine(settings)
     oppgrader(engine)  # under its own advisory lock on PostgreSQL
     app = build_app(settings, innstillinger)  # likewise (service.store.database.startup_lock)
-    return Core(app, engine, Oppdaterer(app, engine), settings)
+    return Core(app, engine, Oppdaterer(app, engine, fabrikk=AppFactory(settings, innstillinger)), settings)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -70,6 +71,10 @@ def rebuild(
         list[str] | None,
         typer.Option("--projection", help="Rebuild only this projection (repeatable): saker, tidslinje, paminnelser."),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", min=1, help="Worker processes that compute the persons (default: the number of cores)."),
+    ] = None,
 ) -> None:
     """Replay the whole event log into fresh read-model tables and swap them in. Sends nothing.
 
@@ -90,7 +95,7 @@ def rebuild(
         raise typer.Exit(2)
     start = time.perf_counter()
     with opened(Settings()) as kjerne, hendelsesfremdrift(err, "rebuilding " + ", ".join(navn)) as vis:
-        res = gjenoppbygg(kjerne.oppdaterer, navn, vis)
+        res = gjenoppbygg(kjerne.oppdaterer, navn, vis, jobs or os.cpu_count() or 1)
         if "paminnelser" in navn:  # the delivery outbox, from decision and outcome events (service.store.outbox)
             bygg_outbox(kjerne.app)
     sekunder = time.perf_counter() - start

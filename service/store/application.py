@@ -68,6 +68,8 @@ class Kvittering:
 
 # Writes a command's log row (AUD-2) on the event store's cursor, in the transaction of its events.
 Loggforer = Callable[[Kvittering, SqlCursor, SqlStore], None]
+# Checks the command against the person's stream as loaded for it (None: no stream yet); raises to refuse.
+Forhandssjekk = Callable[[Sykefravaer | None], None]
 
 
 class SyfoApp(Application[UUID]):
@@ -105,23 +107,25 @@ class SyfoApp(Application[UUID]):
         """Save, writing the outbox rows of newly sent reminders in the same transaction (service.store.outbox)."""
         return super().save(*objs, **med_outbox(self, objs, kwargs))
 
-    def behandle(self, k: Kommando, logg: Loggforer | None = None) -> Kvittering:
+    def behandle(self, k: Kommando, logg: Loggforer | None = None, sjekk: Forhandssjekk | None = None) -> Kvittering:
         """Apply one command; retried on a concurrent write to the same streams (no event is lost).
 
         All or nothing: the command's events, its id reference and, with ``logg``, its command-log row
         (AUD-2) are stored in one transaction; if any of them fails, none is stored and this raises.
         Everything the answer needs (the case) is worked out before the save, so nothing can fail after it.
+        The person's stream is loaded once per attempt: ``sjekk`` (the API's TF-7 check of a named case)
+        sees that same aggregate before anything is applied, and a repeat's answer is read from it too.
         """
         for forsok in range(MAKS_FORSOK):
             try:
-                return self._behandle(k, logg)
+                return self._behandle(k, logg, sjekk)
             except IntegrityError:
                 if forsok == MAKS_FORSOK - 1:
                     raise
                 _vent_for_nytt_forsok(forsok)
         raise AssertionError("unreachable")
 
-    def _behandle(self, k: Kommando, logg: Loggforer | None) -> Kvittering:
+    def _behandle(self, k: Kommando, logg: Loggforer | None, sjekk: Forhandssjekk | None) -> Kvittering:
         if k.type == "virksomhet":
             return self._virksomhet(k, logg)
         if k.type in REF_FOR_TYPE:
@@ -129,12 +133,19 @@ class SyfoApp(Application[UUID]):
             if ref is None:
                 raise ValideringsFeil("VAL-5", "id", f"unknown {REF_FOR_TYPE[k.type]} id")
             person = self.person(ref.person_id)
+            if sjekk is not None:
+                sjekk(person)
         else:
             pid = person_strom_id(self.id_nokkel, k.fnr)
             try:
                 person = self.person(pid)
             except AggregateNotFoundError:
+                if sjekk is not None:
+                    sjekk(None)
                 person = Sykefravaer(strom_id=pid, timestamp=k.at)
+            else:
+                if sjekk is not None:
+                    sjekk(person)
         nye: list[Any] = []
         if k.type in ID_KOMMANDOER:
             ref = self._referanse(k.type, k["id"])
@@ -143,7 +154,7 @@ class SyfoApp(Application[UUID]):
             if ref is None:
                 nye.append(Referanse(art=k.type, ident=k["id"], person_id=person.id, timestamp=k.at))
         if not person.motta(k, self.innstillinger):
-            return Kvittering(False, person.id, None, None)
+            return Kvittering(False, person.id, self._case_id(person, k), None)
         motor = Paminnelsesmotor(person.grunnlag(self.innstillinger), person.historikk(), self._hr_oppslag(k.at))
         umiddelbare = motor.umiddelbare(k)
         person.registrer(umiddelbare)

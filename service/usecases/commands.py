@@ -11,12 +11,10 @@ of an id command (VAL-4) stores nothing and answers with the first command's cas
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
-from uuid import UUID
-
-from eventsourcing.application import AggregateNotFoundError
 
 from domain.errors import UgyldigKommandoError, UkjentSakError, ValideringsFeil
 from domain.identer import gyldig_fnr
@@ -32,6 +30,14 @@ from service.store.application import Kvittering
 from service.store.sql import SqlCursor, SqlStore
 from service.usecases.history import posisjoner
 from service.usecases.services import Tjenester
+
+
+@dataclass(frozen=True)
+class NavngittKommando(Kommando):
+    """A command that named its case by ``case_id`` (scenarios.md): checked against the person's stream
+    when ``SyfoApp.behandle`` loads it (TF-7), so the stream is loaded once per command."""
+
+    case_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ def les(t: Tjenester, data: Any) -> Kommando:
         navngitt = _sett_inn_sak(t, data)
     k = les_kommando(data, at=at, egenmelding_maks_dager=t.app.innstillinger.egenmelding_max_days, valider_identer=True)
     if navngitt is not None:
-        _sjekk_sak(t, k, navngitt)
+        k = NavngittKommando(k.type, k.at, k.felter, case_id=navngitt)
     if k.type == "dialogmote_innkalt":
         _sjekk_deltakere(k)
     return k
@@ -108,15 +114,18 @@ def _sett_inn_sak(t: Tjenester, data: dict[str, Any]) -> str:
     return case_id
 
 
-def _sjekk_sak(t: Tjenester, k: Kommando, case_id: str) -> None:
-    """TF-7: the command must attach to the case it names, not to another case of the same pair."""
-    try:
-        person = t.app.person(t.app.person_for_fnr(k.fnr))
-    except AggregateNotFoundError:
-        raise UkjentSakError("VAL-8", "case_id", "unknown case") from None
-    s = person.grunnlag(t.app.innstillinger).sak_for_kommando(k)
-    if s is None or s.case_id != case_id:
-        raise UkjentSakError("VAL-8", "case_id", "the command's date lies outside that case")
+def _sjekk_sak(t: Tjenester, k: NavngittKommando) -> Callable[[Sykefravaer | None], None]:
+    """TF-7: the command must attach to the case it names, not to another case of the same pair. Run by
+    ``SyfoApp.behandle`` on the person it loaded, before anything is applied (VAL-9)."""
+
+    def sjekk(person: Sykefravaer | None) -> None:
+        if person is None:
+            raise UkjentSakError("VAL-8", "case_id", "unknown case")
+        s = person.grunnlag(t.app.innstillinger).sak_for_kommando(k)
+        if s is None or s.case_id != k.case_id:
+            raise UkjentSakError("VAL-8", "case_id", "the command's date lies outside that case")
+
+    return sjekk
 
 
 def utfor(t: Tjenester, bruker: Bruker, k: Kommando, request_id: str | None) -> Resultat:
@@ -144,13 +153,13 @@ def utfor(t: Tjenester, bruker: Bruker, k: Kommando, request_id: str | None) -> 
         i = replace(innsending, posisjon=kv.posisjon, person_id=person_id, case_id=kv.case_id)
         revisjon.registrer_lagret(m, lager, naa, i)
 
-    kv = t.app.behandle(k, logg)
+    kv = t.app.behandle(k, logg, _sjekk_sak(t, k) if isinstance(k, NavngittKommando) else None)
     if kv.nytt and kv.posisjon is not None:
         _etter_lagring(t, k, kv.posisjon)
         return Resultat(201, kv.case_id, kv.posisjon, True)
     t.metrikker.kommandoer.labels(k.type, "repeat").inc()
     logger().info("command_repeat", type=k.type)
-    case_id, posisjon = _forste(t, k, kv.person_id, kommando_id)
+    case_id, posisjon = _forste(t, k, kv, kommando_id)
     person_id = str(kv.person_id) if kv.person_id else None
     gjentatt = replace(innsending, posisjon=posisjon, person_id=person_id, case_id=case_id, utfall=revisjon.GJENTATT)
     with t.engine.begin() as conn:
@@ -192,8 +201,10 @@ def avvist(t: Tjenester, bruker: Bruker, data: Any, feil: Exception, request_id:
         revisjon.registrer_kommando(conn, t.naa(), i)
 
 
-def _forste(t: Tjenester, k: Kommando, person_id: UUID | None, kommando_id: str | None) -> tuple[str | None, int]:
-    """VAL-4: the case and position the first of these commands got."""
+def _forste(t: Tjenester, k: Kommando, kv: Kvittering, kommando_id: str | None) -> tuple[str | None, int]:
+    """VAL-4: the case and position the first of these commands got (the case as the repeat's
+    ``behandle`` found it: the stream is not loaded again)."""
+    person_id = kv.person_id
     with t.engine.connect() as conn:
         if kommando_id is not None:
             rad = revisjon.forste_innsending(conn, k.type, kommando_id)
@@ -202,17 +213,12 @@ def _forste(t: Tjenester, k: Kommando, person_id: UUID | None, kommando_id: str 
             # Stored outside the API (seed, simulate): its save ended with the id reference.
             ref = posisjoner(conn, t.app, Referanse.create_id(k.type, kommando_id))
             if ref and person_id is not None:
-                return _sak_na(t, k, person_id), min(ref.values())
+                return kv.case_id, min(ref.values())
         if person_id is None:  # virksomhet: the latest event of the virksomhet
             pos = posisjoner(conn, t.app, Virksomhet.create_id(k.orgnr))
             return None, max(pos.values(), default=t.app.siste_posisjon())
         pos = posisjoner(conn, t.app, person_id)
     for e in t.app.repository.event_store.get(person_id):
         if isinstance(e, Sykefravaer.Mottatt) and k.type == e.TYPE and e.data.get("id") == k.get("id"):
-            return _sak_na(t, k, person_id), pos.get(int(e.originator_version), t.app.siste_posisjon())
-    return _sak_na(t, k, person_id), t.app.siste_posisjon()
-
-
-def _sak_na(t: Tjenester, k: Kommando, person_id: UUID) -> str | None:
-    s = t.app.person(person_id).grunnlag(t.app.innstillinger).sak_for_kommando(k)
-    return s.case_id if s else None
+            return kv.case_id, pos.get(int(e.originator_version), t.app.siste_posisjon())
+    return kv.case_id, t.app.siste_posisjon()

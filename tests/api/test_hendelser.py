@@ -238,6 +238,39 @@ def test_a_command_can_name_its_case_by_case_id(m: Miljo) -> None:
     assert (utenfor.json()["rule"], utenfor.json()["field"]) == ("VAL-8", "case_id")
 
 
+def test_a_command_loads_its_person_once_named_case_and_repeat_included(
+    m: Miljo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15: the TF-7 check of a named case, the command and the answer to a repeat (VAL-4) read
+    the person's stream once per command; the command-log row still comes with the events (AUD-2)."""
+    sak = m.lagre(sykmelding())["case_id"]
+    m.kjerne.oppdaterer.fang_opp()
+    app = m.kjerne.app
+    person_id = app.person_for_fnr(FNR)
+    lastet: list[Any] = []
+    hent = app.repository.get
+
+    def tell(aggregate_id: Any, *a: Any, **kw: Any) -> Any:
+        if aggregate_id == person_id:
+            lastet.append(aggregate_id)
+        return hent(aggregate_id, *a, **kw)
+
+    monkeypatch.setattr(app.repository, "get", tell)
+    logg_for = _lagret(m)[2]
+
+    navngitt = m.send({"type": "oppfolgingsplan_ferdig", "case_id": sak, "dato": "2025-01-29"})
+    etter_navngitt = len(lastet)
+    gjentatt = m.send(sykmelding())
+    m.klokke.t = datetime(2025, 7, 1, 10, 0, tzinfo=OSLO)
+    utenfor = m.send({"type": "oppfolgingsplan_ferdig", "case_id": sak, "dato": "2025-06-29"})
+
+    assert (navngitt.status_code, gjentatt.status_code, utenfor.status_code) == (201, 200, 422)
+    assert gjentatt.json()["case_id"] == sak
+    assert etter_navngitt == 1
+    assert len(lastet) == 3
+    assert _lagret(m)[2] == logg_for + 1  # the accepted one, with its events
+
+
 def test_a_batch_is_refused_whole_when_one_command_cannot_be_read(m: Miljo) -> None:
     for_ = _lagret(m)
 

@@ -30,8 +30,8 @@ def test_seed_fills_the_read_models_and_rebuild_gives_them_back(tmp_path: Path) 
     live = tabeller(engine)
     assert len({r[1] for r in live["saker"]}) == 8  # eight people with cases
 
-    bygget = syfo(tmp_path, "rebuild")
-    alene = syfo(tmp_path, "rebuild", "--projection", "paminnelser")
+    bygget = syfo(tmp_path, "rebuild", "--jobs", "2")  # issue 15: persons computed in two worker processes
+    alene = syfo(tmp_path, "rebuild", "--projection", "paminnelser", "--jobs", "1")
 
     assert bygget.returncode == 0, bygget.stderr
     assert "rebuilt saker, tidslinje, paminnelser from" in bygget.stdout
