@@ -52,8 +52,10 @@ def levert(kjerne: Core) -> int:
 
 
 def test_the_alarm_clock_sends_what_fell_due_while_down_once_and_wakes_itself_for_a_retry(tmp_path: Path) -> None:
-    """APScheduler as alarm clock: no misfire drop after downtime; the retry runs at its own time,
-    long before the 60 s safety sweep would."""
+    """APScheduler as alarm clock: no misfire drop after downtime; the retry runs at its own time.
+
+    The safety sweep is set to an hour, so the retry can only come from the re-armed date job: the test
+    shows that by the retry happening at all, not by how fast it came."""
     for_lenge_siden = datetime.now(UTC) - timedelta(hours=3)  # due while the service was down
     with mottaker() as m:
         settings = Settings(
@@ -65,12 +67,10 @@ def test_the_alarm_clock_sends_what_fell_due_while_down_once_and_wakes_itself_fo
         kjerne = build_core(settings)
         lag_sendte(kjerne.app, 2, 2, for_lenge_siden)
         takt = build_slot_job(kjerne, build_dispatcher(kjerne, Kanaloppsett(settings), settings))
-        bakgrunn = Background(kjerne, takt=takt, sikkerhet=timedelta(seconds=60))
-        start = time.monotonic()
+        bakgrunn = Background(kjerne, takt=takt, sikkerhet=timedelta(hours=1))
         bakgrunn.start()
         try:
-            vent_pa(lambda: sum(m.forsok.values()) == 8, sekunder=30)
-            tid = time.monotonic() - start
+            vent_pa(lambda: sum(m.forsok.values()) == 8, sekunder=600)  # a safety net: the sweep is an hour away
             en_hel_takt_til(bakgrunn)  # a later tick sends nothing more
         finally:
             bakgrunn.stopp()
@@ -78,7 +78,6 @@ def test_the_alarm_clock_sends_what_fell_due_while_down_once_and_wakes_itself_fo
         kjerne.close()
 
     assert sorted(m.forsok.values()) == [2, 2, 2, 2]  # the first attempt failed (500), the retry went through
-    assert tid < 30  # woken by the re-armed date job, not the 60 s sweep
 
 
 def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
