@@ -126,6 +126,30 @@ def frister(milepeler: Iterable[Mapping[str, Any]], idag: date) -> list[Element]
     return ut
 
 
+# Why a reminder was not sent, in words (the reason codes of rules.md §6.2, plus ``erased``).
+GRUNNTEKST: dict[str, str] = {
+    "not_absent": "den sykmeldte var ikke borte den dagen",
+    "met": "fristen var oppfylt",
+    "exempt": "unntak er registrert",
+    "lapsed": "saken ble avsluttet før fristen",
+    "not_applicable": "gjelder ikke denne saken",
+    "not_reaching_deadline": "sykefraværet varer ikke til fristen",
+    "not_mandatory": "møtet er ikke påkrevd",
+    "mandatory": "møtet er påkrevd",
+    "innkalt": "møtet er innkalt",
+    "activity": "den sykmeldte er i aktivitet",
+    "shared": "planen er delt",
+    "vurdert": "NAV har vurdert saken",
+    "not_fully_absent": "den sykmeldte er ikke helt borte",
+    "utdypende": "utdypende opplysninger er gitt",
+    "avlyst": "møtet er avlyst",
+    "held": "møtet er holdt",
+    "no_consent": "samtykket er trukket",
+    "no_recipient": "ingen mottaker er registrert",
+    "erased": "opplysningene er slettet",
+}
+
+
 def paminnelser(rader: Iterable[Mapping[str, Any]]) -> list[Element]:
     ut = []
     for p in rader:
@@ -137,9 +161,7 @@ def paminnelser(rader: Iterable[Mapping[str, Any]]) -> list[Element]:
         hva = f"{MILEPELNAVN.get(p['milestone'], p['milestone'])} ({STADIER.get(p['stage'], p['stage'])})"
         tekst = f"Påminnelse {PAMINNELSE_STATUS.get(status, status)} til {ROLLENAVN.get(rolle, rolle)}: {hva}"
         if p.get("reason"):
-            tekst += f", grunn: {p['reason']}"
-        if p.get("rule"):
-            tekst += f" [{p['rule']}]"
+            tekst += f" ({GRUNNTEKST.get(str(p['reason']), 'annen grunn')})"  # rule ids stay in the data, not the text
         ut.append(Element(RAD_FOR_ROLLE[rolle], d, None, "paminnelse", status, "", tekst, status, kind=p["milestone"]))
     return ut
 

@@ -135,3 +135,26 @@ def test_the_whole_case_reaches_the_maksdato_for_the_roles_that_have_it() -> Non
     idag = date(2026, 2, 1)
     assert vindu("alt", start, lukkes, idag, [maks])[1] >= maks.fra
     assert vindu("alt", start, lukkes, idag, [andre])[1] < andre.fra  # far-off points stay in the list
+
+
+def test_a_reminder_in_the_timeline_says_why_in_words_and_carries_no_rule_id() -> None:
+    """Users read bokmål; the reason code and rule id stay in the data (the table's "Detaljer" and the API)."""
+    from domain.begreper import Arsak
+    from service.web.tidslinjedata import GRUNNTEKST, paminnelser
+
+    rad = {
+        "at": "2025-02-03T08:00:00+01:00",
+        "recipient": {"role": "NL", "id": "leder-A"},
+        "status": "cancelled",
+        "milestone": "dialogmote_1",
+        "stage": "before",
+        "reason": "not_mandatory",
+        "rule": "RM-5",
+    }
+
+    (element,) = paminnelser([rad])
+
+    assert "møtet er ikke påkrevd" in element.beskrivelse
+    assert "RM-5" not in element.beskrivelse
+    assert "not_mandatory" not in element.beskrivelse
+    assert {a.value for a in Arsak} <= set(GRUNNTEKST)
