@@ -70,7 +70,7 @@ class AuditQueue:
         self._fil: IO[str] | None = None
         self._sti: Path | None = None
         self._stopp = threading.Event()
-        self.mappe.mkdir(parents=True, exist_ok=True)
+        self.mappe.mkdir(mode=0o700, parents=True, exist_ok=True)  # like the data directory (RET-3)
         self.gjenopprett()
         self._trad = threading.Thread(target=self._kjor, name="audit-writer", daemon=True)
         self._trad.start()

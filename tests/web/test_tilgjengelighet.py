@@ -34,6 +34,7 @@ ROLLER = (
     (demodata.REVISOR, "AUDITOR"),
     (demodata.NAV_ID, "NAV"),
     (demodata.LEDER, "NL"),
+    ("hr-demo-a", "HR"),
     (P1.fnr, "AT"),
 )
 
