@@ -145,6 +145,9 @@ def ta_bilder(t: Tjener, ut: Path) -> list[Path]:
         ("revisjon-kjent-for", (demodata.REVISOR, "AUDITOR"), f"/revisjon/saker/{sent}?as_of={for_sent}T12:00"),
         ("revisjon-endret", (demodata.REVISOR, "AUDITOR"), f"/revisjon/saker/{sent}?versjon=4&fra=3&til=4"),
         ("nav-oversikt", ("NAV", "NAV"), "/oversikt"),
+        ("hr", ("hr-demo-a", "HR"), "/hr"),
+        ("varsler", ("leder-demo", "NL"), "/varsler"),
+        ("varslingsinnstillinger", ("leder-demo", "NL"), "/varslingsinnstillinger"),
         ("feil-404", ("NAV", "NAV"), "/finnes-ikke"),
     ]
     ut.mkdir(parents=True, exist_ok=True)

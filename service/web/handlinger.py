@@ -107,7 +107,7 @@ def _dato(skjema: Mapping[str, str], felt: str) -> str:
     try:
         return date.fromisoformat(verdi).isoformat()
     except ValueError:
-        raise Skjemafeil(felt, "oppgi en dato (åååå-mm-dd)") from None
+        raise Skjemafeil(felt, "Oppgi en dato (åååå-mm-dd).") from None
 
 
 def _tidspunkt(skjema: Mapping[str, str], felt: str) -> str:
@@ -116,7 +116,7 @@ def _tidspunkt(skjema: Mapping[str, str], felt: str) -> str:
     try:
         t = datetime.fromisoformat(verdi)
     except ValueError:
-        raise Skjemafeil(felt, "oppgi dato og klokkeslett") from None
+        raise Skjemafeil(felt, "Oppgi dato og klokkeslett.") from None
     if t.tzinfo is None:
         t = t.replace(tzinfo=OSLO)
     return t.isoformat()
@@ -139,7 +139,7 @@ def bygg_kommando(skjema: Mapping[str, str], case_id: str, leder_id: str, fnr: s
     """The command of one form, in the scenarios.md vocabulary; ``Skjemafeil`` for a bad field."""
     typ = skjema.get("type", "")
     if typ not in HANDLINGER or typ == FLYTT:
-        raise Skjemafeil("type", "ukjent handling")
+        raise Skjemafeil("type", "Ukjent handling.")
     data: dict[str, Any] = {"type": typ}
     if typ in SAKSBUNDNE:
         data["case_id"] = case_id
@@ -153,7 +153,7 @@ def bygg_kommando(skjema: Mapping[str, str], case_id: str, leder_id: str, fnr: s
     elif typ == "dialogmote_innkalt":
         mote_id = skjema.get("id", "")
         if not MOTE_ID.fullmatch(mote_id) or fnr is None:
-            raise Skjemafeil("id", "skjemaet er utløpt; last siden på nytt")
+            raise Skjemafeil("id", "Skjemaet er utløpt. Last siden på nytt.")
         data |= {
             "id": mote_id,
             "mote": 1,

@@ -27,6 +27,7 @@ from service.web import handlinger, lederliste, saksbilde
 from service.web.feil import IkkeInnlogget, SideRute
 from service.web.maler import side
 from service.web.okt import CSRF_FELT, csrf, csrf_gyldig, innlogget, token_fra
+from service.web.skjemafeil import Avvisning
 from service.web.tidslinjedata import RADER
 
 router = APIRouter(route_class=SideRute)
@@ -105,7 +106,7 @@ def _lederside(
     avsluttede: str | None,
     side_nr: str | None,
     utfort: str | None,
-    feil: dict[str, str] | None = None,
+    feil: Avvisning | None = None,
     status: int = 200,
 ) -> Response:
     orgnr = virksomhet or None
@@ -141,19 +142,16 @@ def _registrer(request: Request, t: Tjenester, case_id: str, skjema: FormData) -
     try:
         r = handlinger.registrer(t, b, case_id, felt, _rid(request))
     except handlinger.Skjemafeil as e:
-        return _avvist(request, t, b, tilbake, case_id, "skjema", e.melding)
+        return _avvist(request, t, b, tilbake, Avvisning.fra_skjema(case_id, felt, "skjema", e.melding, e.felt))
     except (DomainError, UgyldigKommandoError) as e:
         regel = getattr(e, "regel", "VAL-9")
-        return _avvist(request, t, b, tilbake, case_id, regel, e.melding)
+        return _avvist(request, t, b, tilbake, Avvisning.fra_skjema(case_id, felt, regel, e.melding, e.felt))
     query = urlencode(tilbake | {"min_position": r.position, "utfort": felt["type"], "sak": case_id})
     return RedirectResponse(f"/mine-sykmeldte?{query}#sak-{quote(case_id)}", status_code=303)
 
 
-def _avvist(
-    request: Request, t: Tjenester, b: Bruker, tilbake: dict[str, str], case_id: str, regel: str, melding: str
-) -> Response:
-    """VAL-9: nothing was stored; the list again, with the rule and the reason beside the case."""
-    feil = {"case_id": case_id, "regel": regel, "melding": melding}
+def _avvist(request: Request, t: Tjenester, b: Bruker, tilbake: dict[str, str], feil: Avvisning) -> Response:
+    """VAL-9: nothing was stored; the list again, the form with the leader's input and the reason at the field."""
     return _lederside(
         request, t, b, tilbake.get("virksomhet"), tilbake.get("avsluttede"), None, None, feil=feil, status=422
     )

@@ -311,3 +311,32 @@ def test_the_case_page_prints_without_menus_forms_or_a_sideways_scroll(side: Any
     svg = side.locator("svg.tidslinje-svg").bounding_box()
     assert svg["x"] + svg["width"] <= side.viewport_size["width"] + 1  # the whole picture on the page
     assert side.locator(".tidslinje-rull").evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+
+
+@pytest.mark.parametrize("side", ["mobil"], indirect=True)
+def test_a_refused_form_shows_the_reason_at_the_field_on_a_phone(side: Any, server: Tjener) -> None:
+    """VAL-9 / VAL-12 at 390 px: the typed time is kept, the reason sits by the field, the rule is folded away."""
+    navn = f"Eva Lie {next(NUMMER)}"
+    _, sak = ny_ansatt(server, navn, start=-20)
+    side.goto(server.url + "/mine-sykmeldte")
+    om_et_ar = f"{(idag() + timedelta(days=400)).isoformat()}T10:00"
+
+    skjema = _apne(side, sak).locator("form:has(legend:text('Dialogmøte 1 innkalt'))")
+    skjema.locator("input[name='tidspunkt']").fill(om_et_ar)
+    skjema.locator("button").click()
+    side.locator("#skjemafeil").wait_for()
+
+    felt = _rad(side, sak).locator("input[name='tidspunkt']")
+    assert felt.input_value() == om_et_ar
+    assert felt.get_attribute("aria-invalid") == "true"
+    tekst = side.locator("#" + str(felt.get_attribute("aria-describedby")))
+    assert "høyst ett år fram i tid" in tekst.inner_text()
+    assert "VAL-12" not in tekst.inner_text()
+    assert not side.locator("#skjemafeil details").evaluate("d => d.open")  # the rule ID only when asked
+    boks, feltboks = side.locator("#skjemafeil").bounding_box(), felt.bounding_box()
+    assert boks is not None
+    assert feltboks is not None
+    assert boks["x"] >= 0
+    assert boks["x"] + boks["width"] <= 390  # no sideways scroll to read it
+    assert boks["y"] + boks["height"] <= feltboks["y"]  # right above the field it is about
+    assert side.evaluate("document.documentElement.scrollWidth") <= 390
