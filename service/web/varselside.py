@@ -28,6 +28,11 @@ STEGNAVN: Final[dict[str, str]] = {
     "before": "Påminnelse før fristen",
     "due": "Fristen er i dag",
     "overdue": "Fristen er passert",
+    "escalation": "Fristen er passert, saken er sendt videre",
+    "info": "Til orientering",
+    "meeting": "Om møtet",
+    "task": "Oppgave",
+    "prompt": "Spørsmål",
 }
 
 

@@ -40,6 +40,7 @@ def privat(database_url: str, tmp_path: Path) -> Iterator[Miljo]:
 
 def _revisjon(m: Miljo, aktor: str) -> list[dict[str, Any]]:
     r = revisjonslogg.c
+    m.kjerne.revisjon.flush()  # AUD-1 records are written behind the reads, in batches
     with m.kjerne.engine.connect() as conn:
         q = select(r.visning, r.rolle, r.case_id, r.grunnlag).where(r.aktor_id == aktor).order_by(r.id)
         return [dict(x) for x in conn.execute(q).mappings()]
