@@ -34,7 +34,7 @@ from domain.levering import LEVERT
 from projections.sporringer import aware
 from scheduler.backoff import gi_opp, neste_forsok
 from scheduler.kanal import Kanal, Leveringsresultat, Melding, Utfall
-from scheduler.utsender import Rapport, Utsender
+from scheduler.utsender import Rapport, Utsender, send_til_kanaler
 
 log = structlog.get_logger(__name__)
 
@@ -269,18 +269,5 @@ class OutboxUtsender(Utsender):
             kanaler += [(k, a) for k, a in self.radkanaler(forste) if k.navn not in kjente]
         alle = {k.navn for k, _ in kanaler}
         allerede = set.intersection(*(r["levert_kanaler"] for r in gruppe))
-        levert: dict[str, str] = {}
-        feil: list[Leveringsresultat] = []
-        for kanal, adresse in kanaler:
-            if kanal.navn in allerede:
-                continue
-            try:
-                res = kanal.send(melding, adresse)
-            except Exception:  # a channel bug must not stop the other deliveries
-                log.exception("kanal_feil", kanal=kanal.navn, paminnelse=forste["id"])
-                res = Leveringsresultat(Utfall.MIDLERTIDIG_FEIL, "kanalfeil")
-            if res.levert:
-                levert[kanal.navn] = res.detalj
-            else:
-                feil.append(res)
+        levert, feil = send_til_kanaler(melding, kanaler, allerede, forste["id"])
         return levert, alle, feil

@@ -209,21 +209,29 @@ class Utsender:
         kanaler = list(self.kanaler(forste["rolle"], mottaker))
         alle = {k.navn for k, _ in kanaler}
         allerede = set.intersection(*(r["levert_kanaler"] for r in gruppe)) if gruppe else set()
-        levert: dict[str, str] = {}
-        feil: list[Leveringsresultat] = []
-        for kanal, adresse in kanaler:
-            if kanal.navn in allerede:
-                continue
-            try:
-                res = kanal.send(melding, adresse)
-            except Exception:  # a channel bug must not stop the other deliveries
-                log.exception("kanal_feil", kanal=kanal.navn, paminnelse=forste["id"])
-                res = Leveringsresultat(Utfall.MIDLERTIDIG_FEIL, "kanalfeil")
-            if res.levert:
-                levert[kanal.navn] = res.detalj
-            else:
-                feil.append(res)
+        levert, feil = send_til_kanaler(melding, kanaler, allerede, forste["id"])
         return levert, alle, feil
+
+
+def send_til_kanaler(
+    melding: Melding, kanaler: Sequence[tuple[Kanal, Any]], allerede: set[str], paminnelse: str
+) -> tuple[dict[str, str], list[Leveringsresultat]]:
+    """Send to each channel that has not taken the message yet; a channel's bug counts as a temporary failure."""
+    levert: dict[str, str] = {}
+    feil: list[Leveringsresultat] = []
+    for kanal, adresse in kanaler:
+        if kanal.navn in allerede:
+            continue
+        try:
+            res = kanal.send(melding, adresse)
+        except Exception:  # a channel bug must not stop the other deliveries
+            log.exception("kanal_feil", kanal=kanal.navn, paminnelse=paminnelse)
+            res = Leveringsresultat(Utfall.MIDLERTIDIG_FEIL, "kanalfeil")
+        if res.levert:
+            levert[kanal.navn] = res.detalj
+        else:
+            feil.append(res)
+    return levert, feil
 
 
 @dataclass(frozen=True)
