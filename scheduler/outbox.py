@@ -31,10 +31,9 @@ import structlog
 from sqlalchemy import Connection, Engine, text
 
 from domain.levering import LEVERT
-from projections.sporringer import aware
 from scheduler.backoff import gi_opp, neste_forsok
-from scheduler.kanal import Kanal, Leveringsresultat, Melding, Utfall
-from scheduler.utsender import Rapport, Utsender, send_til_kanaler
+from scheduler.kanal import Kanal, Leveringsresultat, Utfall
+from scheduler.utsender import Rapport, Utsender, melding_for, send_til_kanaler
 
 log = structlog.get_logger(__name__)
 
@@ -254,15 +253,7 @@ class OutboxUtsender(Utsender):
     def _send(self, gruppe: list[dict[str, Any]]) -> tuple[dict[str, str], set[str], list[Leveringsresultat]]:
         forste = min(gruppe, key=lambda r: r["id"])
         mottaker = forste["mottaker_id"] or forste["person_id"]
-        melding = Melding(
-            idempotency_key=forste["id"],
-            mottaker_rolle=forste["rolle"],
-            mottaker_id=mottaker,
-            milepel=forste["milepel"],
-            stage=forste["stage"],
-            tidspunkt=aware(forste["forfall"]),
-            lenke=self.lenke,
-        )
+        melding = melding_for(forste, mottaker, self.lenke)
         kanaler = list(self.kanaler(forste["rolle"], mottaker))
         if self.radkanaler is not None:
             kjente = {k.navn for k, _ in kanaler}

@@ -197,20 +197,25 @@ class Utsender:
     def _send(self, gruppe: list[dict[str, Any]]) -> tuple[dict[str, str], set[str], list[Leveringsresultat]]:
         forste = min(gruppe, key=lambda r: r["id"])
         mottaker = forste["mottaker_id"] or forste["person_id"]
-        melding = Melding(
-            idempotency_key=forste["id"],
-            mottaker_rolle=forste["rolle"],
-            mottaker_id=mottaker,
-            milepel=forste["milepel"],
-            stage=forste["stage"],
-            tidspunkt=aware(forste["forfall"]),
-            lenke=self.lenke,
-        )
+        melding = melding_for(forste, mottaker, self.lenke)
         kanaler = list(self.kanaler(forste["rolle"], mottaker))
         alle = {k.navn for k, _ in kanaler}
         allerede = set.intersection(*(r["levert_kanaler"] for r in gruppe)) if gruppe else set()
         levert, feil = send_til_kanaler(melding, kanaler, allerede, forste["id"])
         return levert, alle, feil
+
+
+def melding_for(rad: Any, mottaker: str, lenke: str) -> Melding:
+    """The message of one reminder row: its id is the idempotency key (RP-10: it names only the task)."""
+    return Melding(
+        idempotency_key=rad["id"],
+        mottaker_rolle=rad["rolle"],
+        mottaker_id=mottaker,
+        milepel=rad["milepel"],
+        stage=rad["stage"],
+        tidspunkt=aware(rad["forfall"]),
+        lenke=lenke,
+    )
 
 
 def send_til_kanaler(
