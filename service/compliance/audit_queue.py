@@ -9,19 +9,25 @@ before any read log is answered and when the service closes.
 
 What a crash can lose: nothing once ``registrer`` has returned, unless the machine itself goes down
 before the OS writes its file cache out (the write-ahead file is not fsynced per read). A process
-that dies leaves its write-ahead segments behind; the next process to open this data directory
+that dies leaves its write-ahead segments behind; the next queue to open this data directory
 inserts them and deletes them. A crash in the instant between a batch's commit and the deletion of
 its segment inserts that batch again on replay (duplicates, never a loss).
 
-Segments are named ``<pid>-<n>.jsonl`` so that processes sharing one data directory (PostgreSQL)
-replay only the segments of processes that are gone. They hold what the table holds: no fnr (PRIV-3).
+Whose segment is whose is decided by a lock, not by a process id: a queue holds an exclusive
+``flock`` on its open segment until the segment's rows are committed and the file is deleted, and a
+replay takes only the segments it can lock. So the queues of several processes sharing one data
+directory (PostgreSQL), or two queues in one process (a CLI command inside a test), never insert each
+other's records, and the lock of a process that dies is released by the kernel with it. Segments hold
+what the table holds: no fnr (PRIV-3).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
+import secrets
 import threading
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -42,27 +48,15 @@ def _rad(tidspunkt: datetime, lesing: Lesing) -> dict[str, Any]:
     return {"tidspunkt": tidspunkt.astimezone(UTC)} | asdict(lesing)
 
 
-def _lever(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return pid <= 2**22  # a pid beyond any pid_max cannot be alive
-    return True
-
-
 class AuditQueue:
     """Bounded queue of read records with a write-ahead file, flushed in batches by one thread."""
 
-    def __init__(
-        self, engine: Engine, mappe: Path, intervall_s: float = 0.2, maks: int = 5000, eier: int | None = None
-    ) -> None:
+    def __init__(self, engine: Engine, mappe: Path, intervall_s: float = 0.2, maks: int = 5000) -> None:
         self.engine = engine
         self.mappe = mappe
         self.intervall_s = intervall_s
         self.maks = maks
-        self.eier = os.getpid() if eier is None else eier
+        self.navn = f"{os.getpid()}-{secrets.token_hex(4)}"  # this queue's segments: <navn>-<n>.jsonl
         self._ko: list[dict[str, Any]] = []
         self._las = threading.Lock()  # the queue and the current segment
         self._skriv = threading.Lock()  # one batch in the database at a time, in order
@@ -92,7 +86,11 @@ class AuditQueue:
             self.flush()
 
     def flush(self) -> None:
-        """Insert everything queued so far, in one transaction, and drop its write-ahead segment."""
+        """Insert everything queued so far, in one transaction, and drop its write-ahead segment.
+
+        The segment stays open, and so locked, until it is deleted: a replay in another queue never
+        sees it unlocked while its rows are on their way into the table.
+        """
         with self._skriv:
             with self._las:
                 if not self._ko:
@@ -101,9 +99,11 @@ class AuditQueue:
                 fil, sti, self._fil, self._sti = self._fil, self._sti, None, None
                 assert fil is not None
                 assert sti is not None
+            try:
+                self._sett_inn(rader)
+                sti.unlink(missing_ok=True)
+            finally:
                 fil.close()
-            self._sett_inn(rader)
-            sti.unlink(missing_ok=True)
 
     def close(self) -> None:
         """Stop the writer thread and flush what is left (a clean shutdown loses nothing)."""
@@ -116,8 +116,9 @@ class AuditQueue:
     def _segment(self) -> IO[str]:
         if self._fil is None:
             self._nr += 1
-            sti = self.mappe / f"{self.eier}-{self._nr}.jsonl"
+            sti = self.mappe / f"{self.navn}-{self._nr}.jsonl"
             fd = os.open(sti, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)  # new and ours: no one else can hold it
             self._fil, self._sti = os.fdopen(fd, "a", encoding="utf-8"), sti
         return self._fil
 
@@ -133,20 +134,26 @@ class AuditQueue:
                 log.exception("audit_flush_failed")
 
     def gjenopprett(self) -> None:
-        """Insert the segments left by processes that are gone, then delete them."""
+        """Insert the segments that no live queue holds (left by processes that are gone), then delete them."""
         for sti in sorted(self.mappe.glob("*.jsonl")):
-            pid = sti.stem.split("-", 1)[0]
-            if not pid.isdigit() or (int(pid) != self.eier and _lever(int(pid))):
+            try:
+                fil = sti.open("r", encoding="utf-8")
+            except FileNotFoundError:  # its queue flushed it a moment ago
                 continue
-            if int(pid) == self.eier and self._fil is not None:
-                continue
-            rader = []
-            for linje in sti.read_text(encoding="utf-8").splitlines():
-                with contextlib.suppress(ValueError):  # a torn last line of a crash
-                    r = json.loads(linje)
-                    r["tidspunkt"] = datetime.fromisoformat(r["tidspunkt"])
-                    rader.append(r)
-            if rader:
-                self._sett_inn(rader)
-                log.info("audit_segment_replayed", records=len(rader))
-            sti.unlink()
+            with fil:
+                try:
+                    fcntl.flock(fil.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:  # a live queue is writing it
+                    continue
+                if os.fstat(fil.fileno()).st_nlink == 0:  # flushed and deleted between our open and lock
+                    continue
+                rader = []
+                for linje in fil.read().splitlines():
+                    with contextlib.suppress(ValueError):  # a torn last line of a crash
+                        r = json.loads(linje)
+                        r["tidspunkt"] = datetime.fromisoformat(r["tidspunkt"])
+                        rader.append(r)
+                if rader:
+                    self._sett_inn(rader)
+                    log.info("audit_segment_replayed", records=len(rader))
+                sti.unlink(missing_ok=True)

@@ -119,9 +119,13 @@ def api(t: Tjener, sti: str, sub: str, rolle: str) -> Any:
         return json.loads(svar.read())
 
 
-def sak_for(t: Tjener, fnr: str) -> str:
-    """The case id of an employee's open case, found through the API as NAV."""
-    saker = api(t, "/api/v1/saker?limit=200&open=true", "NAV", "NAV")["items"]
+def sak_for(t: Tjener, fnr: str, min_position: int = 0) -> str:
+    """The case id of an employee's open case, found through the API as NAV.
+
+    ``min_position``: the position of the caller's last write, so the answer includes it (the read
+    models catch up behind the writes).
+    """
+    saker = api(t, f"/api/v1/saker?limit=200&open=true&min_position={min_position}", "NAV", "NAV")["items"]
     return str(next(s["case_id"] for s in saker if s["fnr"] == fnr))
 
 

@@ -6,6 +6,8 @@ logs (ACC-5) show every read answered before them.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,6 @@ from service.compliance.audit import Lesing
 from service.compliance.audit_queue import AuditQueue
 
 from .api_hjelp import FNR, Miljo, fortelling, miljo
-
-DODT_PID = 2**31 - 7  # beyond any pid_max: a process that is gone
 
 
 def _antall(engine: Any) -> int:
@@ -70,26 +70,65 @@ def test_the_read_log_shows_the_reads_answered_before_it_without_waiting_for_the
         assert [(x["actor"]["role"], x["shown"]) for x in revisor] == [("NAV", "tidslinje")]
 
 
+_DOENDE = """
+import os, sys
+from datetime import UTC, datetime
+from pathlib import Path
+from sqlalchemy import create_engine
+from service.compliance.audit import Lesing
+from service.compliance.audit_queue import AuditQueue
+
+ko = AuditQueue(create_engine(sys.argv[1]), Path(sys.argv[2]), intervall_s=3600)
+naa = datetime(2025, 3, 3, 9, tzinfo=UTC)
+for i in range(3):
+    ko.registrer(naa, [Lesing("NAV", "NAV", f"p{i}", f"c{i}", "tidslinje", "ACC-6", request_id=f"r{i}")])
+os._exit(0)  # dies here: no flush, no close
+"""
+
+
 def test_a_process_that_dies_before_the_flush_loses_no_record(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'r.db'}")
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    engine = create_engine(url)
     revisjonslogg.metadata.create_all(engine, tables=[revisjonslogg])
     mappe = tmp_path / "revisjon"
-    dod = AuditQueue(engine, mappe, intervall_s=3600, eier=DODT_PID)
-    naa = datetime(2025, 3, 3, 9, tzinfo=UTC)
-    for i in range(3):
-        dod.registrer(naa, [Lesing("NAV", "NAV", f"p{i}", f"c{i}", "tidslinje", "ACC-6", request_id=f"r{i}")])
-    # The process dies here: no flush, no close. Its segment is on disk; the table has nothing.
+    subprocess.run([sys.executable, "-c", _DOENDE, url, str(mappe)], check=True)
+    # The process is gone. Its segment is on disk; the table has nothing.
     assert _antall(engine) == 0
-    assert len(list(mappe.glob(f"{DODT_PID}-*.jsonl"))) == 1
+    assert len(list(mappe.glob("*.jsonl"))) == 1
     neste = AuditQueue(engine, mappe, intervall_s=3600)
     try:
         with engine.connect() as conn:
             rader = conn.execute(select(revisjonslogg.c.case_id, revisjonslogg.c.request_id)).all()
         assert sorted(rader) == [("c0", "r0"), ("c1", "r1"), ("c2", "r2")]
-        assert list(mappe.glob(f"{DODT_PID}-*.jsonl")) == []
+        assert list(mappe.glob("*.jsonl")) == []
     finally:
         neste.close()
         engine.dispose()
+
+
+def test_a_second_queue_on_the_same_directory_never_takes_a_live_queues_records(tmp_path: Path) -> None:
+    # Two queues in one process (a CLI command run inside a test, or ``syfo verify`` beside the service):
+    # the second one's start must leave the first one's open segment alone, or a record is inserted
+    # twice and the first queue's flush races the second's delete.
+    engine = create_engine(f"sqlite:///{tmp_path / 'r.db'}")
+    revisjonslogg.metadata.create_all(engine, tables=[revisjonslogg])
+    mappe = tmp_path / "revisjon"
+    forste = AuditQueue(engine, mappe, intervall_s=3600)
+    naa = datetime(2025, 3, 3, 9, tzinfo=UTC)
+    for i in range(3):
+        forste.registrer(naa, [Lesing("NAV", "NAV", "p", f"c{i}", "tidslinje", "ACC-6")])
+    andre = AuditQueue(engine, mappe, intervall_s=3600)
+    try:
+        assert _antall(engine) == 0  # the second start replayed nothing: the segment is live
+        assert len(list(mappe.glob("*.jsonl"))) == 1
+        forste.flush()
+        assert _antall(engine) == 3
+    finally:
+        andre.close()
+        forste.close()
+    assert _antall(engine) == 3
+    assert list(mappe.glob("*.jsonl")) == []
+    engine.dispose()
 
 
 def test_a_full_queue_is_written_by_the_reader_that_fills_it(tmp_path: Path) -> None:

@@ -69,7 +69,8 @@ def idag() -> date:
     return datetime.now(OSLO).date()
 
 
-def _send(t: Tjener, kommando: dict[str, Any]) -> None:
+def _send(t: Tjener, kommando: dict[str, Any]) -> int:
+    """POST one command; its position, for reading it back (``min_position``)."""
     kropp = json.dumps(kommando).encode()
     foresporsel = urllib.request.Request(
         t.url + "/api/v1/hendelser",
@@ -82,6 +83,7 @@ def _send(t: Tjener, kommando: dict[str, Any]) -> None:
     )
     with urllib.request.urlopen(foresporsel, timeout=10) as svar:
         assert svar.status in (200, 201)
+        return int(json.loads(svar.read())["position"])
 
 
 def ny_ansatt(t: Tjener, navn: str, start: int, tom: int = 30) -> tuple[str, str]:
@@ -122,8 +124,8 @@ def ny_ansatt(t: Tjener, navn: str, start: int, tom: int = 30) -> tuple[str, str
             "sykmelder_id": "lege-demo",
         },
     )
-    _send(t, {"at": kl(min(start, 0)), "type": "person", "fnr": fnr, "navn": navn})
-    return fnr, sak_for(t, fnr)
+    posisjon = _send(t, {"at": kl(min(start, 0)), "type": "person", "fnr": fnr, "navn": navn})
+    return fnr, sak_for(t, fnr, min_position=posisjon)  # the pages then show all three commands
 
 
 def _rad(side: Any, case_id: str) -> Any:
