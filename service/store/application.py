@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Notification, Recording, Transcoding
+from eventsourcing.utils import strtobool
 
 from domain.errors import KonfliktFeil, ValideringsFeil
 from domain.innstillinger import Innstillinger
@@ -72,6 +73,23 @@ Loggforer = Callable[[Kvittering, SqlCursor, SqlStore], None]
 Forhandssjekk = Callable[[Sykefravaer | None], None]
 
 
+def project_events(aggregat: Any, hendelser: Iterable[Any]) -> Any:
+    """The library's ``project_aggregate`` without its per-event ``isinstance`` check against a runtime
+    Protocol (about 40 µs an event, a tenth of a rebuild): every event of this store is an
+    ``eventsourcing.domain`` event with ``mutate``."""
+    for h in hendelser:
+        aggregat = h.mutate(aggregat)
+    return aggregat
+
+
+class SyfoRepository(Repository[UUID]):
+    """The application's repository: aggregates are projected with ``project_events``."""
+
+    def get(self, aggregate_id: UUID, *, version: int | None = None, **kwargs: Any) -> Any:
+        kwargs.setdefault("projector_func", project_events)
+        return super().get(aggregate_id, version=version, **kwargs)
+
+
 class SyfoApp(Application[UUID]):
     """Sick-leave follow-up as an eventsourcing application."""
 
@@ -87,6 +105,19 @@ class SyfoApp(Application[UUID]):
         super().__init__(env)
         self.innstillinger = innstillinger or Innstillinger()
         self.id_nokkel = id_nokkel
+
+    def construct_repository(self) -> Repository[UUID]:
+        """The library's repository (``Application.construct_repository`` of 9.5.6, same settings), with
+        ``project_events`` as its projector."""
+        maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return SyfoRepository(
+            event_store=self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(maxsize) if maxsize else None,
+            fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
+            fastforward_skipping=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD_SKIPPING, "n")),
+            deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -338,7 +369,7 @@ class SyfoApp(Application[UUID]):
         hendelser = list(self.repository.event_store.get(person_id))
         if not hendelser:
             return None
-        person = project_aggregate(None, hendelser)
+        person = project_events(None, hendelser)
         assert isinstance(person, Sykefravaer)
         return Personstrom(person_id, person, hendelser)
 
