@@ -9,6 +9,7 @@ its listing as planned depends on (RP-12). The engine that makes the rungs and d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from typing import Final
 
@@ -53,7 +54,7 @@ class Trinn:
     ekstra: str = ""  # participant id, case id of an NL, unntak/note numbers, meeting id
     forfalt: bool = False  # an overdue rung that catches up (RP-6)
 
-    @property
+    @cached_property  # asked for several times per rung by the plan, the history and the read model
     def nokkel(self) -> str:
         """Identity of a decision (RP-8): scope, milestone, stage, role, extra and send date."""
         return f"{self.omfang}|{self.milepel}|{self.stage}|{self.rolle}|{self.ekstra}|{self.send_dato.isoformat()}"
