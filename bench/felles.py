@@ -91,6 +91,30 @@ class Seksjon:
     tekst: str
 
 
+STILLE = 1.0  # 1-minute load average below which the machine counts as quiet before a run
+
+
+def last() -> tuple[float, float, float]:
+    return os.getloadavg()
+
+
+def lastnotat(for_: tuple[float, float, float], etter: tuple[float, float, float]) -> str:
+    """The load average before and after a run, and whether the run may be read as a headline.
+
+    Quiet means nothing else ran: the 1-minute load average was under ``STILLE`` when the run began.
+    The figure after includes the benchmark's own processes (server, clients, database)."""
+    tekst = (
+        f"Load average (1/5/15 min) before: {' / '.join(f'{x:.2f}' for x in for_)}, "
+        f"after: {' / '.join(f'{x:.2f}' for x in etter)}"
+    )
+    if for_[0] < STILLE:
+        return tekst + " (quiet machine: nothing else ran; the figure after is the benchmark's own load)."
+    return tekst + (
+        f" (NOT quiet: load {for_[0]:.1f} on {os.cpu_count()} cores before the run, other work ran beside it;"
+        " not a headline, the figures are lower bounds)."
+    )
+
+
 def maskin() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 

@@ -11,22 +11,21 @@ without loading anything. Then the read models catch up, measured separately.
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from typing import Any
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
-from felles import argumenter, backends, database, raw_env, skriv, tabell
+from felles import argumenter, backends, database, last, lastnotat, raw_env, skriv, tabell
 
 
 def main() -> None:
     args = argumenter("ingest benchmark", cases=400)
-    last_for = os.getloadavg()
+    last_for = last()
     rader = []
     for backend in backends(args.backend):
         rader.append(maal(backend, args.cases))
-    last_etter = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    last_etter = last()
     kol = [
         "backend",
         "commands",
@@ -41,8 +40,7 @@ def main() -> None:
         "The service does per command what the raw baseline does not: reads the person's whole stream,\n"
         "rebuilds the case (tilfeller, milestones, reminder plan) and checks the rules, then saves the\n"
         "command's event with its id reference. The raw baseline only appends. Target: at least 50 %.\n"
-        f"Load average (1/5/15 min) before: {' / '.join(f'{x:.1f}' for x in last_for)}, after: {last_etter};\n"
-        "the machine was shared with other work during the run, so the figures are lower bounds."
+        + lastnotat(last_for, last_etter)
     )
     skriv("ingest", "Ingest", tabell(kol, rader), notat, args)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from felles import ROT, argumenter, backends, database, median, prosentil, skriv, tabell
+from felles import ROT, argumenter, backends, database, last, lastnotat, median, prosentil, skriv, tabell
 
 sys.path.insert(0, str(ROT / "tests"))
 
@@ -39,16 +39,18 @@ def forsprang(antall: int) -> timedelta:
 
 def main() -> None:
     args = argumenter("scheduler benchmark", cases=10_000)
+    for_ = last()
     rader = []
     for backend in backends(args.backend):
         rader.append(maal(backend, args.cases))
     rader.append(baseline(args.cases))
+    etter = last()
     kol = ["run", "reminders", "workers", "delivered", "lateness p50", "p99", "max", "deliveries/s", "doubled"]
     notat = (
         "Deliveries go through the transactional outbox: claimed in batches, sent concurrently, outcomes saved\n"
         "many per transaction; the projection applies outcome-only batches in place. Target (issue 14): all\n"
         "delivered within 60 s of the due instant, throughput at least 50 % of the baseline, p50 lateness at\n"
-        "most twice the baseline's p50, zero doubled."
+        "most twice the baseline's p50, zero doubled.\n" + lastnotat(for_, etter)
     )
     skriv("scheduler", "Scheduler", tabell(kol, rader), notat, args)
 
