@@ -39,13 +39,13 @@ from uuid import UUID
 import structlog
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from domain.errors import DomainError
 from domain.oppbevaring import GRUNN_ANMODNING, GRUNNER, REGEL_BEVARING, BevaringspaleggError
 from domain.sykefravaer import Sykefravaer
 from projections.karantene import er_infrastruktur, kjente_saker
-from projections.tabeller import PROJEKSJONER, datanokler, saker, varslingsinnstillinger, web_sessions
+from projections.tabeller import PROJEKSJONER, datanokler, saker, varsler_lest, varslingsinnstillinger, web_sessions
 from service.store.encryption import Nokkellager, PersonMapper, nokkel_id
 from service.store.sessions import end_sessions_of_person
 from service.store.sql import rydd_etter_sletting
@@ -64,6 +64,7 @@ SLETTEDE_TABELLER = (
     datanokler.name,
     web_sessions.name,
     varslingsinnstillinger.name,
+    varsler_lest.name,
 )
 
 
@@ -145,6 +146,8 @@ def slett_person(
     kjerne.oppdaterer.fang_opp()
     end_sessions_of_person(kjerne.engine, str(person_id))  # their web sessions hold the fnr (service.store.sessions)
     _settings_store(kjerne).slett(str(person_id))  # an arbeidstaker's own channels are keyed by person_id
+    with kjerne.engine.begin() as conn:  # RET-3: readers' marks on the person's reminders say who followed them
+        conn.execute(delete(varsler_lest).where(varsler_lest.c.person_id == str(person_id)))
     rydd_etter_sletting(kjerne.engine, SLETTEDE_TABELLER)  # RET-3: no old copy left in the files
     ukrypterte = sum(1 for e in app.recorder.select_events(person_id) if nokkel_id(e.state) is None)
     log.info(

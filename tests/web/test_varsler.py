@@ -162,3 +162,34 @@ def test_every_reminder_stage_has_a_bokmal_name() -> None:
     from service.web.varselside import STEGNAVN
 
     assert {"before", "overdue", "escalation", "info", "meeting", "task", "prompt"} <= set(STEGNAVN)
+
+
+def test_an_erasure_removes_the_read_marks_on_the_persons_reminders(ny: Web) -> None:
+    """RET-3: nothing of an erased person is left beside the stream, the readers' marks included."""
+    from service.compliance.erasure import slett_fnr
+
+    _send(ny, P1, LEDER)
+    _send(ny, P5, ANNEN_LEDER)
+    ny.logg_inn(LEDER, "NL")
+    side = ny.klient.get("/varsler").text
+    for id_ in re.findall(r'data-id="([^"]+)"', side):
+        ny.klient.post("/varsler/lest", data={"csrf": ny.csrf(side), "id": id_})
+    ny.logg_inn(ANNEN_LEDER, "NL")
+    side = ny.klient.get("/varsler").text
+    for id_ in re.findall(r'data-id="([^"]+)"', side):
+        ny.klient.post("/varsler/lest", data={"csrf": ny.csrf(side), "id": id_})
+    app = ny.kjerne.app
+    p1, p5 = str(app.person_for_fnr(P1.fnr)), str(app.person_for_fnr(P5.fnr))
+
+    def merker() -> dict[str, int]:
+        with ny.kjerne.engine.connect() as conn:
+            rader = conn.execute(select(varsler_lest.c.person_id, func.count()).group_by(varsler_lest.c.person_id))
+            return {str(pid): int(n) for pid, n in rader}
+
+    assert merker().get(p1, 0) > 0
+    assert merker().get(p5, 0) > 0
+
+    slett_fnr(ny.kjerne, P1.fnr)
+
+    assert p1 not in merker()
+    assert merker().get(p5, 0) > 0  # another person's marks stay
