@@ -335,7 +335,10 @@ class SyfoApp(Application[UUID]):
         person = self.person(person_id, versjon)
         kjent_til = as_of
         if versjon is not None and as_of is None:
-            kjent_til = max([k.at for k in person.fakta] + [b.at for b in person.beslutninger])
+            # Version 1 is the stream's creation alone: nothing known yet, as of the instant it was made.
+            kjent_til = max(
+                [k.at for k in person.fakta] + [b.at for b in person.beslutninger], default=person.created_on
+            )
         return som_kjent(person, self.innstillinger, self._hr_oppslag(kjent_til or _SLUTT), kjent_til, idag)
 
     def person_for_fnr(self, fnr: str) -> UUID:

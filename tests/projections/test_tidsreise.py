@@ -104,3 +104,17 @@ def test_time_travel_does_not_read_the_clock(kjerne: Core) -> None:
 
     assert app.som_kjent(pid, as_of=as_of) == app.som_kjent(pid, as_of=as_of.astimezone(OSLO))
     assert app.som_kjent(pid, as_of=as_of)["date"] == "2025-03-01"
+
+
+def test_version_one_is_the_stream_before_anything_was_known(kjerne: Core) -> None:
+    """T-7 at a stream version: version 1 is the creation of the stream alone (the auditor's first step)."""
+    app = kjerne.app
+    app.behandle(app.les(sykmelding("SM1", "2025-02-03T08:00:00+01:00", "2025-02-03", "2025-04-30")))
+    pid = app.person_for_fnr("P-1")
+
+    forste = app.som_kjent(pid, versjon=1)
+    andre = app.som_kjent(pid, versjon=2)
+
+    assert forste["version"] == 1
+    assert forste["cases"] == []
+    assert [s["start"] for s in andre["cases"]] == ["2025-02-03"]
