@@ -3,12 +3,13 @@ rebuild's fresh ones, with the quarantine rows of the persons that could not be 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+import functools
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Table, delete
+from sqlalchemy import Connection, Dialect, Table, delete
 
 from projections.karantene import Karantene, kjente_saker
 from projections.lesemodell import Rader
@@ -53,7 +54,7 @@ def lagre(
             for del_ider in biter(ider, 500):
                 conn.execute(delete(mt).where(mt.c.person_id.in_(del_ider)))
             if rader.get(t.name):
-                conn.execute(mt.insert(), rader[t.name])
+                sett_inn(conn, mt, rader[t.name])
     kt = maal.karantene
     for del_ider in biter(ider, 500):
         conn.execute(delete(kt).where(kt.c.projeksjon.in_(list(gruppe)), kt.c.person_id.in_(del_ider)))
@@ -64,7 +65,34 @@ def lagre(
         if isinstance(r, Karantene)
     ]
     if nye:
-        conn.execute(kt.insert(), nye)
+        sett_inn(conn, kt, nye)
+
+
+def sett_inn(conn: Connection, t: Table, rader: Sequence[dict[str, Any]]) -> None:
+    """``conn.execute(t.insert(), rader)`` with the same SQL and the same values, without SQLAlchemy's
+    per-row work: the INSERT that SQLAlchemy compiles for the first row's keys goes straight to the
+    driver's ``executemany``, each value through its column type's own bind processor (dates and
+    instants as SQLite text, JSON for the driver). Every row has the first row's keys, as
+    ``execute`` demands."""
+    sql, felt, posisjonelt = _innsetting(t, tuple(rader[0]), conn.dialect)
+    if posisjonelt:
+        verdier: list[Any] = [tuple([r[k] if f is None else f(r[k]) for _, k, f in felt]) for r in rader]
+    else:
+        verdier = [{b: r[k] if f is None else f(r[k]) for b, k, f in felt} for r in rader]
+    conn.exec_driver_sql(sql, verdier)
+
+
+Felt = tuple[str, str, Callable[[Any], Any] | None]  # bind name, row key, bind processor
+
+
+@functools.lru_cache(maxsize=256)
+def _innsetting(t: Table, nokler: tuple[str, ...], dialect: Dialect) -> tuple[str, tuple[Felt, ...], bool]:
+    kompilert = t.insert().compile(dialect=dialect, column_keys=list(nokler))
+    nokkel = {b: p.key for p, b in kompilert.bind_names.items()}
+    posisjonelt = kompilert.positiontup is not None
+    binds = kompilert.positiontup if kompilert.positiontup is not None else list(nokkel)
+    felt = tuple((b, nokkel[b], t.c[nokkel[b]].type.dialect_impl(dialect).bind_processor(dialect)) for b in binds)
+    return str(kompilert), felt, posisjonelt
 
 
 def biter(xs: list[str], n: int) -> Iterator[list[str]]:
