@@ -3,8 +3,8 @@ models exactly as they were.
 
 1. Fresh tables ``<table>__ny`` (the same columns and primary key, no secondary index yet) and a fresh
    quarantine table are created; leftovers of a rebuild that died are dropped first.
-2. The log is replayed into them in batches of short transactions, each person computed once from
-   the whole stream. The live tables and positions are not touched, so a running service goes on
+2. The log is replayed into them in transactions of ``BATCH`` notifications, each person computed
+   once from the whole stream. The live tables and positions are not touched, so a running service goes on
    reading and updating them meanwhile.
 3. One transaction takes the projections' position rows (on SQLite: the write lock), replays what
    arrived in the meantime, drops the old tables, renames the fresh ones and their indexes (PostgreSQL
@@ -29,9 +29,9 @@ from sqlalchemy import Connection, Index, MetaData, PrimaryKeyConstraint, Table,
 from sqlalchemy.exc import DBAPIError
 
 from projections.karantene import er_radfeil
-from projections.oppdaterer import Fremdrift
+from projections.oppdaterer import Fremdrift, OutboxBuilder
 from projections.skriving import Maal
-from projections.tabeller import PROJEKSJONER, karantene, posisjoner
+from projections.tabeller import PROJEKSJONER, karantene, outbox, posisjoner
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -39,6 +39,10 @@ if TYPE_CHECKING:
     from projections.oppdaterer import Oppdaterer
 
 SUFFIKS = "__ny"
+# Notifications per transaction in step 2: the fresh tables are the rebuild's own, so a transaction
+# can be ten times a live batch (fewer commits, each a sync to disk); SQLite's write lock is taken
+# only by the batch's inserts, after its persons are computed.
+BATCH = 5000
 log = structlog.get_logger(__name__)
 
 
@@ -53,21 +57,29 @@ class Gjenoppbygging:
 
 
 def gjenoppbygg(
-    o: Oppdaterer, navn: Sequence[str], fremdrift: Fremdrift | None = None, jobs: int = 1
+    o: Oppdaterer,
+    navn: Sequence[str],
+    fremdrift: Fremdrift | None = None,
+    jobs: int = 1,
+    outbox_rader: OutboxBuilder | None = None,
 ) -> Gjenoppbygging:
     """Rebuild the projections ``navn`` from the whole log; see the module docstring. With ``jobs`` > 1
     (and a store that can be opened again, ``Oppdaterer.fabrikk``) step 2 computes the persons in
-    that many worker processes (``projections.parallell``)."""
+    that many worker processes (``projections.parallell``).
+
+    With ``outbox_rader`` the delivery outbox is rebuilt as well, from the aggregates the rebuild makes
+    anyway (nothing read or decoded twice): into a fresh table, and replaced in the swap's transaction."""
     engine = o.engine
     postgres = engine.dialect.name == "postgresql"
     meta = MetaData()
     tabeller = [t for n in navn for t in PROJEKSJONER[n]]
-    maal = Maal({t.name: _fersk(t, meta, postgres) for t in tabeller}, _fersk(karantene, meta, postgres))
+    ny_outbox = _fersk(outbox, meta, postgres) if outbox_rader is not None else None
+    maal = Maal({t.name: _fersk(t, meta, postgres) for t in tabeller}, _fersk(karantene, meta, postgres), ny_outbox)
     with engine.begin() as conn:
         meta.drop_all(conn)
         meta.create_all(conn)
     res = Gjenoppbygging()
-    o = dataclasses.replace(o, _beregnet={})  # its own: a live runner may share ``o`` meanwhile
+    o = dataclasses.replace(o, _beregnet={}, outbox=outbox_rader)  # its own: a live runner may share ``o``
     try:
         if jobs > 1 and o.fabrikk is not None:
             from projections.parallell import erstatt
@@ -107,12 +119,12 @@ def _en_batch(
 ) -> bool:
     try:
         with engine.begin() as conn:
-            n = _batch(o, conn, navn, maal, res, noye=False)
+            n = _batch(o, conn, navn, maal, res, noye=False, antall=BATCH)
     except DBAPIError as e:
         if not er_radfeil(e):
             raise
         with engine.begin() as conn:  # again person by person: only the refused person is quarantined
-            n = _batch(o, conn, navn, maal, res, noye=True)
+            n = _batch(o, conn, navn, maal, res, noye=True, antall=BATCH)
     if n == 0:
         return False
     res.hendelser += n
@@ -121,8 +133,17 @@ def _en_batch(
     return True
 
 
-def _batch(o: Oppdaterer, conn: Connection, navn: Sequence[str], maal: Maal, res: Gjenoppbygging, *, noye: bool) -> int:
-    notifs = o.kilde.notifikasjoner(res.posisjon + 1, o.batch)
+def _batch(
+    o: Oppdaterer,
+    conn: Connection,
+    navn: Sequence[str],
+    maal: Maal,
+    res: Gjenoppbygging,
+    *,
+    noye: bool,
+    antall: int = 0,
+) -> int:
+    notifs = o.kilde.notifikasjoner(res.posisjon + 1, antall or o.batch)
     if not notifs:
         return 0
     o.skriv(conn, navn, notifs, maal, noye=noye)
@@ -160,3 +181,7 @@ def _bytt(conn: Connection, tabeller: list[Table], maal: Maal, navn: Sequence[st
     conn.execute(delete(karantene).where(karantene.c.projeksjon.in_(list(navn))))
     kolonner = list(karantene.columns.keys())
     conn.execute(karantene.insert().from_select(kolonner, select(*[maal.karantene.c[k] for k in kolonner])))
+    if maal.outbox is not None:  # a live table (decisions are saved with their row): replaced, not renamed
+        conn.execute(delete(outbox))
+        kolonner = list(outbox.columns.keys())
+        conn.execute(outbox.insert().from_select(kolonner, select(*[maal.outbox.c[k] for k in kolonner])))

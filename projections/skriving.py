@@ -16,6 +16,7 @@ from projections.lesemodell import Rader
 from projections.tabeller import PROJEKSJONER, karantene
 
 Utfall = dict[str, "Rader | Karantene"]
+OUTBOX = "outbox"  # a rebuild's outbox rows in a person's ``Utfall`` (not a projection), for ``Maal.outbox``
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Maal:
 
     tabeller: dict[str, Table] = field(default_factory=dict)
     karantene: Table = karantene
+    outbox: Table | None = None  # a rebuild's fresh outbox: the persons' ``"outbox"`` rows go there
 
     def tabell(self, t: Table) -> Table:
         return self.tabeller.get(t.name, t)
@@ -66,6 +68,17 @@ def lagre(
     ]
     if nye:
         sett_inn(conn, kt, nye)
+    if maal.outbox is not None:
+        ot = maal.outbox
+        for del_ider in biter(ider, 500):
+            conn.execute(delete(ot).where(ot.c.person_id.in_(del_ider)))
+        ut: list[dict[str, Any]] = []
+        for u in utfall.values():
+            o = u.get(OUTBOX)
+            if o is not None and not isinstance(o, Karantene):
+                ut.extend(o.get(OUTBOX, []))
+        if ut:
+            sett_inn(conn, ot, ut)
 
 
 def sett_inn(conn: Connection, t: Table, rader: Sequence[dict[str, Any]]) -> None:
