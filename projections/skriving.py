@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, Dialect, Table, delete
+from sqlalchemy.exc import DBAPIError
 
 from projections.karantene import Karantene, kjente_saker
 from projections.lesemodell import Rader
@@ -88,11 +89,32 @@ def sett_inn(conn: Connection, t: Table, rader: Sequence[dict[str, Any]]) -> Non
     instants as SQLite text, JSON for the driver). Every row has the first row's keys, as
     ``execute`` demands."""
     sql, felt, posisjonelt = _innsetting(t, tuple(rader[0]), conn.dialect)
+    if conn.dialect.name == "postgresql":
+        _kopier(conn, t, felt, rader)
+        return
     if posisjonelt:
         verdier: list[Any] = [tuple([r[k] if f is None else f(r[k]) for _, k, f in felt]) for r in rader]
     else:
         verdier = [{b: r[k] if f is None else f(r[k]) for b, k, f in felt} for r in rader]
     conn.exec_driver_sql(sql, verdier)
+
+
+def _kopier(conn: Connection, t: Table, felt: Sequence[Felt], rader: Sequence[dict[str, Any]]) -> None:
+    """PostgreSQL: the rows through ``COPY … FROM STDIN`` on the connection's own transaction (a third of
+    the time of an INSERT per row), the values processed as for the INSERT. A refused row raises the
+    ``DBAPIError`` SQLAlchemy would raise (``DataError``, ``IntegrityError``): the quarantine sees the same."""
+    import psycopg
+
+    q = conn.dialect.identifier_preparer
+    sql = f"COPY {q.format_table(t)} ({', '.join(q.quote(k) for _, k, _ in felt)}) FROM STDIN"
+    raa = conn.connection.driver_connection
+    assert isinstance(raa, psycopg.Connection)
+    try:
+        with raa.cursor() as cur, cur.copy(sql) as kopi:
+            for r in rader:
+                kopi.write_row([r[k] if f is None else f(r[k]) for _, k, f in felt])
+    except psycopg.Error as e:
+        raise DBAPIError.instance(sql, None, e, psycopg.Error, dialect=conn.dialect) from e
 
 
 Felt = tuple[str, str, Callable[[Any], Any] | None]  # bind name, row key, bind processor
