@@ -99,6 +99,11 @@ def gjenoppbygg(
             # commits a batch between the last replayed event and the swap.
             rader = posisjoner.c.navn.in_(list(navn))
             conn.execute(update(posisjoner).where(rader).values(posisjon=posisjoner.c.posisjon))
+            if postgres and maal.outbox is not None:
+                # A decision is saved with its outbox row, an outcome with its row's update: they wait
+                # for the swap, or are committed before it and so replayed; none is replaced unseen.
+                navn_outbox = conn.dialect.identifier_preparer.quote(outbox.name)
+                conn.execute(text(f"LOCK TABLE {navn_outbox} IN SHARE ROW EXCLUSIVE MODE"))
             while (n := _batch(o, conn, navn, maal, res, noye=True)) > 0:
                 res.hendelser += n
             _bytt(conn, tabeller, maal, navn, postgres)
