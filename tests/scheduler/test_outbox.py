@@ -14,7 +14,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -279,6 +279,44 @@ def test_the_rebuild_makes_the_outbox_rows_bygg_outbox_makes_reading_each_stream
     assert rader() == forventet
     assert len(lest) == 3
     assert set(lest.values()) == {1}
+    kjerne.close()
+
+
+@pytest.mark.postgres
+def test_a_decision_saved_during_the_rebuilds_swap_keeps_its_outbox_row(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A decision and its outbox row are saved outside the projections' locks: one saved while the
+    swap replaces the outbox must not lose its row (it waits for the swap, then writes it)."""
+    from domain.paminnelser import SENDT, Beslutning, Trinn
+    from projections import gjenoppbygging
+
+    kjerne = build_core(Settings(database_url=pg_url))
+    app = kjerne.app
+    naa = datetime.now(UTC)
+    lag_sendte(app, 1, 1, naa + timedelta(days=1))
+    kjerne.oppdaterer.fang_opp()
+
+    def sen_beslutning() -> None:
+        person = app.person(app.person_for_fnr("P-0"))
+        t = Trinn("RM-1", "sak", "sak", "oppfolgingsplan", "before", "NL", date(2025, 1, 6), ekstra="sen")
+        person.registrer([Beslutning(t, naa + timedelta(days=1), "leder-sen", SENDT)])
+        app.save(person)
+
+    traad = threading.Thread(target=sen_beslutning)
+    bytt = gjenoppbygging._bytt
+
+    def bytt_med_en_beslutning_imens(*a: Any) -> None:
+        traad.start()
+        traad.join(1.0)  # with the outbox locked it waits for the swap; without, it is committed by now
+        bytt(*a)
+
+    monkeypatch.setattr(gjenoppbygging, "_bytt", bytt_med_en_beslutning_imens)
+    gjenoppbygg(kjerne.oppdaterer, ALLE, outbox_rader=alle_rader)
+    traad.join()
+
+    with kjerne.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM outbox")).scalar_one() == 2
     kjerne.close()
 
 
