@@ -11,6 +11,9 @@ models exactly as they were.
    builds them before, under temporary names; SQLite cannot rename an index, so it builds them here),
    replaces the rebuilt projections' quarantine rows and sets the positions. Readers see the old
    tables or the new ones, never a mix; on SQLite writers wait for this one transaction.
+   With ``outbox_rader`` (``syfo rebuild`` of the reminders) the delivery outbox, computed from the
+   same aggregates into a fresh table, replaces the live one's rows here (on PostgreSQL under a
+   table lock taken before the last replay, since decisions write it outside the position locks).
 
 A person whose stream cannot be computed is quarantined here as in the live runner
 (``projections.karantene``); the rebuild goes on and reports them. Nothing is sent: only rows are
