@@ -3,14 +3,17 @@ models exactly as they were.
 
 1. Fresh tables ``<table>__ny`` (the same columns and primary key, no secondary index yet) and a fresh
    quarantine table are created; leftovers of a rebuild that died are dropped first.
-2. The log is replayed into them in batches of short transactions, each person computed once from
-   the whole stream. The live tables and positions are not touched, so a running service goes on
+2. The log is replayed into them in transactions of ``BATCH`` notifications, each person computed
+   once from the whole stream. The live tables and positions are not touched, so a running service goes on
    reading and updating them meanwhile.
 3. One transaction takes the projections' position rows (on SQLite: the write lock), replays what
    arrived in the meantime, drops the old tables, renames the fresh ones and their indexes (PostgreSQL
    builds them before, under temporary names; SQLite cannot rename an index, so it builds them here),
    replaces the rebuilt projections' quarantine rows and sets the positions. Readers see the old
    tables or the new ones, never a mix; on SQLite writers wait for this one transaction.
+   With ``outbox_rader`` (``syfo rebuild`` of the reminders) the delivery outbox, computed from the
+   same aggregates into a fresh table, replaces the live one's rows here (on PostgreSQL under a
+   table lock taken before the last replay, since decisions write it outside the position locks).
 
 A person whose stream cannot be computed is quarantined here as in the live runner
 (``projections.karantene``); the rebuild goes on and reports them. Nothing is sent: only rows are
@@ -29,9 +32,9 @@ from sqlalchemy import Connection, Index, MetaData, PrimaryKeyConstraint, Table,
 from sqlalchemy.exc import DBAPIError
 
 from projections.karantene import er_radfeil
-from projections.oppdaterer import Fremdrift
+from projections.oppdaterer import Fremdrift, OutboxBuilder
 from projections.skriving import Maal
-from projections.tabeller import PROJEKSJONER, karantene, posisjoner
+from projections.tabeller import PROJEKSJONER, karantene, outbox, posisjoner
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -39,6 +42,10 @@ if TYPE_CHECKING:
     from projections.oppdaterer import Oppdaterer
 
 SUFFIKS = "__ny"
+# Notifications per transaction in step 2: the fresh tables are the rebuild's own, so a transaction
+# can be ten times a live batch (fewer commits, each a sync to disk); SQLite's write lock is taken
+# only by the batch's inserts, after its persons are computed.
+BATCH = 5000
 log = structlog.get_logger(__name__)
 
 
@@ -53,21 +60,29 @@ class Gjenoppbygging:
 
 
 def gjenoppbygg(
-    o: Oppdaterer, navn: Sequence[str], fremdrift: Fremdrift | None = None, jobs: int = 1
+    o: Oppdaterer,
+    navn: Sequence[str],
+    fremdrift: Fremdrift | None = None,
+    jobs: int = 1,
+    outbox_rader: OutboxBuilder | None = None,
 ) -> Gjenoppbygging:
     """Rebuild the projections ``navn`` from the whole log; see the module docstring. With ``jobs`` > 1
     (and a store that can be opened again, ``Oppdaterer.fabrikk``) step 2 computes the persons in
-    that many worker processes (``projections.parallell``)."""
+    that many worker processes (``projections.parallell``).
+
+    With ``outbox_rader`` the delivery outbox is rebuilt as well, from the aggregates the rebuild makes
+    anyway (nothing read or decoded twice): into a fresh table, and replaced in the swap's transaction."""
     engine = o.engine
     postgres = engine.dialect.name == "postgresql"
     meta = MetaData()
     tabeller = [t for n in navn for t in PROJEKSJONER[n]]
-    maal = Maal({t.name: _fersk(t, meta, postgres) for t in tabeller}, _fersk(karantene, meta, postgres))
+    ny_outbox = _fersk(outbox, meta, postgres) if outbox_rader is not None else None
+    maal = Maal({t.name: _fersk(t, meta, postgres) for t in tabeller}, _fersk(karantene, meta, postgres), ny_outbox)
     with engine.begin() as conn:
         meta.drop_all(conn)
         meta.create_all(conn)
     res = Gjenoppbygging()
-    o = dataclasses.replace(o, _beregnet={})  # its own: a live runner may share ``o`` meanwhile
+    o = dataclasses.replace(o, _beregnet={}, outbox=outbox_rader)  # its own: a live runner may share ``o``
     try:
         if jobs > 1 and o.fabrikk is not None:
             from projections.parallell import erstatt
@@ -87,6 +102,11 @@ def gjenoppbygg(
             # commits a batch between the last replayed event and the swap.
             rader = posisjoner.c.navn.in_(list(navn))
             conn.execute(update(posisjoner).where(rader).values(posisjon=posisjoner.c.posisjon))
+            if postgres and maal.outbox is not None:
+                # A decision is saved with its outbox row, an outcome with its row's update: they wait
+                # for the swap, or are committed before it and so replayed; none is replaced unseen.
+                navn_outbox = conn.dialect.identifier_preparer.quote(outbox.name)
+                conn.execute(text(f"LOCK TABLE {navn_outbox} IN SHARE ROW EXCLUSIVE MODE"))
             while (n := _batch(o, conn, navn, maal, res, noye=True)) > 0:
                 res.hendelser += n
             _bytt(conn, tabeller, maal, navn, postgres)
@@ -107,12 +127,12 @@ def _en_batch(
 ) -> bool:
     try:
         with engine.begin() as conn:
-            n = _batch(o, conn, navn, maal, res, noye=False)
+            n = _batch(o, conn, navn, maal, res, noye=False, antall=BATCH)
     except DBAPIError as e:
         if not er_radfeil(e):
             raise
         with engine.begin() as conn:  # again person by person: only the refused person is quarantined
-            n = _batch(o, conn, navn, maal, res, noye=True)
+            n = _batch(o, conn, navn, maal, res, noye=True, antall=BATCH)
     if n == 0:
         return False
     res.hendelser += n
@@ -121,8 +141,17 @@ def _en_batch(
     return True
 
 
-def _batch(o: Oppdaterer, conn: Connection, navn: Sequence[str], maal: Maal, res: Gjenoppbygging, *, noye: bool) -> int:
-    notifs = o.kilde.notifikasjoner(res.posisjon + 1, o.batch)
+def _batch(
+    o: Oppdaterer,
+    conn: Connection,
+    navn: Sequence[str],
+    maal: Maal,
+    res: Gjenoppbygging,
+    *,
+    noye: bool,
+    antall: int = 0,
+) -> int:
+    notifs = o.kilde.notifikasjoner(res.posisjon + 1, antall or o.batch)
     if not notifs:
         return 0
     o.skriv(conn, navn, notifs, maal, noye=noye)
@@ -160,3 +189,7 @@ def _bytt(conn: Connection, tabeller: list[Table], maal: Maal, navn: Sequence[st
     conn.execute(delete(karantene).where(karantene.c.projeksjon.in_(list(navn))))
     kolonner = list(karantene.columns.keys())
     conn.execute(karantene.insert().from_select(kolonner, select(*[maal.karantene.c[k] for k in kolonner])))
+    if maal.outbox is not None:  # a live table (decisions are saved with their row): replaced, not renamed
+        conn.execute(delete(outbox))
+        kolonner = list(outbox.columns.keys())
+        conn.execute(outbox.insert().from_select(kolonner, select(*[maal.outbox.c[k] for k in kolonner])))

@@ -28,7 +28,7 @@ from projections import levering
 from projections.karantene import Karantene, er_infrastruktur, er_radfeil
 from projections.lesemodell import BYGGERE, Personstrom
 from projections.levering import bare_levering
-from projections.skriving import LIVE, Maal, Utfall, lagre
+from projections.skriving import LIVE, OUTBOX, Maal, Utfall, lagre
 from projections.tabeller import PROJEKSJONER, posisjoner
 
 log = structlog.get_logger(__name__)
@@ -56,6 +56,8 @@ class PosisjonKonflikt(Exception):
 
 
 Fremdrift = Callable[[int, int, int], None]  # (position reached, last position, events in batch)
+# A rebuild's delivery outbox rows of one person (``service.store.outbox.alle_rader``): see ``beregn``.
+OutboxBuilder = Callable[[Personstrom, Innstillinger], list[dict[str, Any]]]
 
 
 @dataclass
@@ -69,6 +71,7 @@ class Oppdaterer:
     leveringer_uten_beregning: int = 0  # persons whose delivery outcomes were applied in place (projections.levering)
     # Makes this store's ``Kilde`` afresh in another process (picklable): ``syfo rebuild --jobs``.
     fabrikk: Callable[[], Kilde] | None = None
+    outbox: OutboxBuilder | None = None  # during a rebuild of ``paminnelser``: the outbox rows too
 
     def posisjon(self, navn: str) -> int:
         with self.engine.connect() as conn:
@@ -133,7 +136,7 @@ class Oppdaterer:
             personer = self._bare_levering(conn, gruppe, notifs, personer)
         if not personer:
             return
-        beregnet = [(pid, *beregn(self.kilde, pid, gruppe, *nyeste[pid])) for pid in personer]
+        beregnet = [(pid, *beregn(self.kilde, pid, gruppe, *nyeste[pid], self.outbox)) for pid in personer]
         self.skriv_utfall(conn, gruppe, beregnet, nyeste, maal, noye=noye)
 
     def skriv_utfall(
@@ -166,7 +169,8 @@ class Oppdaterer:
                     if not er_radfeil(e):
                         raise
                     k = Karantene.fra(e, pid, *nyeste[pid])
-                    lagre(conn, gruppe, {pid: dict.fromkeys(gruppe, k)}, maal, nye)
+                    ny: Utfall = {**dict.fromkeys(gruppe, k), **{n: r for n, r in u.items() if n == OUTBOX}}
+                    lagre(conn, gruppe, {pid: ny}, maal, nye)
         for pid, u in utfall.items():
             for navn, r in u.items():
                 if isinstance(r, Karantene):
@@ -216,11 +220,15 @@ def nyeste_versjoner(notifs: Sequence[Any]) -> dict[UUID, tuple[int, int]]:
     return nyeste
 
 
-def beregn(kilde: Kilde, pid: UUID, gruppe: Sequence[str], versjon: int, posisjon: int) -> tuple[Utfall, int]:
+def beregn(
+    kilde: Kilde, pid: UUID, gruppe: Sequence[str], versjon: int, posisjon: int, outbox: OutboxBuilder | None = None
+) -> tuple[Utfall, int]:
     """The person's rows per projection, or why they could not be computed; and the version read.
 
     The stream is read and decoded once, and the person's ``grunnlag`` computed once (memoised beside
-    the aggregate), for all the projections of ``gruppe``."""
+    the aggregate), for all the projections of ``gruppe``. With ``outbox`` (a rebuild), the person's
+    outbox rows too, under ``OUTBOX``, from the same aggregate: whatever the read models' quarantine,
+    since a sent reminder keeps its delivery row."""
     try:
         strom = kilde.strom(pid)
     except Exception as e:
@@ -242,6 +250,8 @@ def beregn(kilde: Kilde, pid: UUID, gruppe: Sequence[str], versjon: int, posisjo
     feil = next((r for r in ut.values() if isinstance(r, Karantene)), None)
     if feil is not None:
         ut = dict.fromkeys(gruppe, feil)
+    if outbox is not None:
+        ut[OUTBOX] = {OUTBOX: outbox(strom, kilde.innstillinger)}
     return ut, max(versjon, strom.versjon)
 
 

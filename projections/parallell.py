@@ -25,7 +25,7 @@ from uuid import UUID
 from sqlalchemy.exc import DBAPIError
 
 from projections.karantene import er_radfeil
-from projections.oppdaterer import Fremdrift, Kilde, beregn, nyeste_versjoner
+from projections.oppdaterer import Fremdrift, Kilde, OutboxBuilder, beregn, nyeste_versjoner
 from projections.skriving import Maal, Utfall
 
 if TYPE_CHECKING:
@@ -45,10 +45,12 @@ def _start(fabrikk: Callable[[], Kilde]) -> None:
     _kilde = fabrikk()
 
 
-def _beregn_bit(gruppe: Sequence[str], personer: Sequence[tuple[UUID, int, int]]) -> tuple[int, list[Beregnet]]:
+def _beregn_bit(
+    gruppe: Sequence[str], outbox: OutboxBuilder | None, personer: Sequence[tuple[UUID, int, int]]
+) -> tuple[int, list[Beregnet]]:
     """In a worker: this process's id and the chunk's persons computed."""
     assert _kilde is not None, "the pool's initializer opens the store"
-    return os.getpid(), [(pid, *beregn(_kilde, pid, gruppe, v, p)) for pid, v, p in personer]
+    return os.getpid(), [(pid, *beregn(_kilde, pid, gruppe, v, p, outbox)) for pid, v, p in personer]
 
 
 def erstatt(
@@ -78,7 +80,7 @@ def erstatt(
     gjort = 0
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(min(jobs, len(biter)), initializer=_start, initargs=(o.fabrikk,)) as pool:
-        for prosess, bit in pool.imap(functools.partial(_beregn_bit, tuple(navn)), biter):
+        for prosess, bit in pool.imap(functools.partial(_beregn_bit, tuple(navn), o.outbox), biter):
             res.prosesser.add(prosess)
             _skriv(o, navn, bit, nyeste, maal)
             n = sum(antall[pid] for pid, _, _ in bit)

@@ -85,7 +85,7 @@ def rebuild(
     from projections.oppdaterer import ALLE
     from service.bootstrap import opened
     from service.settings import Settings
-    from service.store.outbox import bygg_outbox
+    from service.store.outbox import alle_rader
 
     err = Console(stderr=True)
     navn = tuple(projection or ALLE)
@@ -95,9 +95,9 @@ def rebuild(
         raise typer.Exit(2)
     start = time.perf_counter()
     with opened(Settings()) as kjerne, hendelsesfremdrift(err, "rebuilding " + ", ".join(navn)) as vis:
-        res = gjenoppbygg(kjerne.oppdaterer, navn, vis, jobs or os.cpu_count() or 1)
-        if "paminnelser" in navn:  # the delivery outbox, from decision and outcome events (service.store.outbox)
-            bygg_outbox(kjerne.app)
+        # The delivery outbox with the reminders, from decision and outcome events (service.store.outbox).
+        outbox_rader = alle_rader if "paminnelser" in navn else None
+        res = gjenoppbygg(kjerne.oppdaterer, navn, vis, jobs or os.cpu_count() or 1, outbox_rader)
     sekunder = time.perf_counter() - start
     fart = res.hendelser / max(sekunder, 1e-9)
     print(f"rebuilt {', '.join(navn)} from {res.hendelser} events in {sekunder:.1f} s ({fart:,.0f} events/s)")

@@ -17,10 +17,11 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
+from domain.innstillinger import Innstillinger
 from domain.levering import ENDELIGE, FEILET, LEVERT, OPPGITT, VENTER, Levering
 from domain.paminnelser import SENDT, Beslutning
 from domain.sykefravaer import Sykefravaer
-from projections.lesemodell import paminnelse_id
+from projections.lesemodell import Personstrom, paminnelse_id
 from scheduler.outbox import TABELL, Utfallsrad, mikro
 from service.store.hashchain import IN_TRANSACTION, InTransaction, KjedetPostgresRecorder, KjedetSQLiteRecorder
 from service.store.sql import SqlCursor, SqlStore
@@ -158,15 +159,34 @@ def _oppdater(oppdateringer: list[tuple[Any, ...]]) -> Callable[[SqlCursor, SqlS
 def bygg_outbox(app: Any) -> int:
     """Rebuild the outbox from the decision and outcome events; returns the number of open rows.
 
-    Rows whose outcome is recorded come back final, so a rebuild never sends anything again."""
+    Rows whose outcome is recorded come back final, so a rebuild never sends anything again.
+    ``syfo rebuild`` does the same with the reminders' rebuild (``alle_rader``), reading nothing twice."""
     lager = _lager(app)
     kal = app.innstillinger.kalender
     with lager.transaksjon(commit=True) as m:
         m.utfor(f"DELETE FROM {lager.tabell(TABELL)}")
         apne = 0
         for pid in app.personer():
-            p: Sykefravaer = app.person(pid)
-            rader = [_rad(p, b, kal.slot(b.trinn.send_dato)) for b in p.beslutninger if b.status == SENDT]
+            rader = _sendte(app.person(pid), kal)
             skriv_rader(m, lager, rader)
             apne += sum(r[9] not in ENDELIGE for r in rader)
     return apne
+
+
+def _sendte(p: Sykefravaer, kal: Any) -> list[tuple[Any, ...]]:
+    """The person's outbox rows, one per sent decision (the first of an id, as ``ON CONFLICT DO NOTHING``)."""
+    rader: dict[str, tuple[Any, ...]] = {}
+    for b in p.beslutninger:
+        if b.status == SENDT:
+            r = _rad(p, b, kal.slot(b.trinn.send_dato))
+            rader.setdefault(r[0], r)
+    return list(rader.values())
+
+
+_NAVN = tuple(k.strip() for k in KOLONNER.split(","))
+
+
+def alle_rader(strom: Personstrom, inn: Innstillinger) -> list[dict[str, Any]]:
+    """A person's outbox rows by column, for a rebuild (``projections.gjenoppbygging``): those
+    ``bygg_outbox`` writes, from the aggregate the rebuild has already made."""
+    return [dict(zip(_NAVN, r, strict=True)) for r in _sendte(strom.person, inn.kalender)]

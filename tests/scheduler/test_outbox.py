@@ -12,10 +12,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from hjelp import ny_postgres_schema
@@ -23,12 +25,14 @@ from leveringshjelp import HEMMELIGHET, Mottaker, lag_sendte, mottaker
 from sqlalchemy import func, select, text
 
 from domain.levering import LEVERT
+from projections.gjenoppbygging import gjenoppbygg
+from projections.oppdaterer import ALLE
 from projections.tabeller import paminnelser
 from scheduler.kanal import Leveringsresultat, Melding, Utfall
 from scheduler.outbox import OutboxUtsender
 from service.bootstrap import Core, build_core
 from service.settings import Settings
-from service.store.outbox import bygg_outbox, registrer_utfall
+from service.store.outbox import alle_rader, bygg_outbox, registrer_utfall
 
 SYFO = Path(sys.executable).parent / "syfo"
 TIDSAVBRUDD_S = 2.0  # the longest timeout of the workers in these tests
@@ -236,6 +240,83 @@ def test_rebuilding_the_outbox_keeps_recorded_outcomes_final_and_sends_nothing_a
     with kjerne.engine.connect() as conn:  # the outcomes are events: the read model shows them
         n = conn.execute(select(func.count()).where(paminnelser.c.levering == LEVERT)).scalar_one()
     assert n == 6
+    kjerne.close()
+
+
+def test_the_rebuild_makes_the_outbox_rows_bygg_outbox_makes_reading_each_stream_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``syfo rebuild`` derives the outbox from the aggregates the reminders' rebuild makes anyway: the
+    rows ``bygg_outbox`` writes (final ones stay final), with no stream read or decoded a second time."""
+    kjerne = build_core(Settings(database_url=f"sqlite:///{tmp_path / 'syfo.db'}"))
+    app = kjerne.app
+    naa = datetime.now(UTC)
+    lag_sendte(app, 3, 2, naa - timedelta(minutes=1))
+    kanal = Portvakt()
+    kanal.slipp.set()
+    u = OutboxUtsender(
+        app, kjerne.engine, lambda _r, _m: [(kanal, "x")], registrer=lambda x, t: registrer_utfall(app, x, t)
+    )
+    assert u.kjor(naa).levert == 6
+    kjerne.oppdaterer.fang_opp()
+    bygg_outbox(app)
+
+    def rader() -> list[tuple[Any, ...]]:
+        with kjerne.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text("SELECT * FROM outbox ORDER BY id"))]
+
+    forventet = rader()
+    assert len(forventet) == 6
+    with kjerne.engine.begin() as conn:
+        conn.execute(text("DELETE FROM outbox"))
+    lest: Counter[UUID] = Counter()
+    strom = app.strom
+    monkeypatch.setattr(app, "strom", lambda pid: lest.update([pid]) or strom(pid))
+    monkeypatch.setattr(app, "person", lambda *_a, **_k: pytest.fail("a stream read again for the outbox"))
+
+    gjenoppbygg(kjerne.oppdaterer, ALLE, outbox_rader=alle_rader)
+
+    assert rader() == forventet
+    assert len(lest) == 3
+    assert set(lest.values()) == {1}
+    kjerne.close()
+
+
+@pytest.mark.postgres
+def test_a_decision_saved_during_the_rebuilds_swap_keeps_its_outbox_row(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A decision and its outbox row are saved outside the projections' locks: one saved while the
+    swap replaces the outbox must not lose its row (it waits for the swap, then writes it)."""
+    from domain.paminnelser import SENDT, Beslutning, Trinn
+    from projections import gjenoppbygging
+
+    kjerne = build_core(Settings(database_url=pg_url))
+    app = kjerne.app
+    naa = datetime.now(UTC)
+    lag_sendte(app, 1, 1, naa + timedelta(days=1))
+    kjerne.oppdaterer.fang_opp()
+
+    def sen_beslutning() -> None:
+        person = app.person(app.person_for_fnr("P-0"))
+        t = Trinn("RM-1", "sak", "sak", "oppfolgingsplan", "before", "NL", date(2025, 1, 6), ekstra="sen")
+        person.registrer([Beslutning(t, naa + timedelta(days=1), "leder-sen", SENDT)])
+        app.save(person)
+
+    traad = threading.Thread(target=sen_beslutning)
+    bytt = gjenoppbygging._bytt
+
+    def bytt_med_en_beslutning_imens(*a: Any) -> None:
+        traad.start()
+        traad.join(1.0)  # with the outbox locked it waits for the swap; without, it is committed by now
+        bytt(*a)
+
+    monkeypatch.setattr(gjenoppbygging, "_bytt", bytt_med_en_beslutning_imens)
+    gjenoppbygg(kjerne.oppdaterer, ALLE, outbox_rader=alle_rader)
+    traad.join()
+
+    with kjerne.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM outbox")).scalar_one() == 2
     kjerne.close()
 
 
