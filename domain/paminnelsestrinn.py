@@ -9,8 +9,8 @@ its listing as planned depends on (RP-12). The engine that makes the rungs and d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 from typing import Final
 
 from domain.begreper import Beslutningsstatus, Milepelstype, Rolle, Status
