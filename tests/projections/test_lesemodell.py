@@ -21,7 +21,7 @@ from domain.kalender import OSLO
 from projections import lesemodell
 from projections.oppdaterer import ALLE, PosisjonKonflikt
 from projections.sporringer import saker_pa
-from projections.tabeller import PROJEKSJONER
+from projections.tabeller import PERSONPROJEKSJONER, PROJEKSJONER
 from projections.tidslinje import paminnelse_json, paminnelser, saker_json
 from service.bootstrap import Core, build_core
 from service.devtools.simulate import kjor_scenario, simuler
@@ -269,6 +269,7 @@ def test_a_participant_listed_twice_does_not_stop_the_projections(kjerne: Core) 
 
 
 def test_events_no_projection_uses_still_advance_the_position(kjerne: Core) -> None:
+    """Employers' events advance every person projection and fill only the employers' read model."""
     app = kjerne.app
     for nr in range(3):
         app.behandle(
@@ -281,7 +282,11 @@ def test_events_no_projection_uses_still_advance_the_position(kjerne: Core) -> N
     assert kjerne.oppdaterer.fang_opp() == siste
 
     assert {n: kjerne.oppdaterer.posisjon(n) for n in ALLE} == dict.fromkeys(ALLE, siste)
-    assert all(rader == [] for rader in tabeller(kjerne.engine).values())
+    rader = tabeller(kjerne.engine)
+    assert all(rader[t.name] == [] for navn in PERSONPROJEKSJONER for t in PROJEKSJONER[navn])
+    assert rader["virksomheter"] == [(f"O{nr}", None, 2) for nr in range(3)]
+    fra = datetime(2025, 1, 6, 6, tzinfo=UTC)
+    assert rader["virksomhet_hr"] == [(f"O{nr}", 0, fra, "h") for nr in range(3)]
 
 
 def test_the_same_sick_note_twice_gives_one_row_set(kjerne: Core) -> None:
