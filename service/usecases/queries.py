@@ -7,7 +7,6 @@ read, before anything is returned.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -31,8 +30,9 @@ from domain.tilgang import (
     pluss_maneder,
     vurder_sak,
 )
-from projections import lister
-from projections.sporringer import paminnelser_pa
+from projections import lister, saksvisning
+from projections.saksvisning import Personrader
+from projections.sporringer import paminnelser_fra
 from service.compliance import audit as revisjon
 from service.usecases.history import historikk, pseudonymiser
 from service.usecases.navvisning import nav_filter, vist_fnr
@@ -64,11 +64,13 @@ def ikke_funnet() -> ApiFeil:
 
 @dataclass
 class Apnet:
-    """A case the caller may read: access decision, summary row and the person's timeline rows."""
+    """A case the caller may read: access decision, summary row and the person's timeline rows (and,
+    opened for the timeline, the person's milestone statuses and reminders)."""
 
     tilgang: Tilgang
     rad: dict[str, Any]
     hendelser: list[dict[str, Any]]
+    person: Personrader
 
 
 class Leser:
@@ -86,18 +88,22 @@ class Leser:
         hr: str | None = self.t.app.hr_oppslag(self.t.naa())(orgnr)
         return hr
 
-    def apne_sak(self, conn: Connection, case_id: str, roller: frozenset[Rolle]) -> Apnet:
+    def apne_sak(self, conn: Connection, case_id: str, roller: frozenset[Rolle], *, tidslinje: bool = False) -> Apnet:
+        """ACC-1: the case, if the caller may read it, in two statements (``projections.saksvisning``): the
+        case row (with its employer's HR id now, for an HR reader: ACC-4), then the person's rows; with
+        ``tidslinje`` also the milestone statuses and reminders the timeline shows."""
         if self.bruker.rolle not in roller:
             raise ikke_funnet()
-        rad = lister.sak(conn, case_id)
+        naa = self.t.naa()
+        rad, hr = saksvisning.sak(conn, case_id, naa if self.bruker.rolle is Rolle.HR else None)
         if rad is None:
             raise ikke_funnet()
-        hendelser = lister.person_tidslinje(conn, [rad["person_id"]])[rad["person_id"]]
-        k = kontekst(rad, hendelser, self._hr(rad["orgnr"]))
+        person = saksvisning.personrader(conn, rad["person_id"], naa if tidslinje else None)
+        k = kontekst(rad, person.tidslinje, hr)
         tilgang = vurder_sak(self.bruker, k, self.idag, self.t.app.innstillinger)
         if tilgang is None:
             raise ikke_funnet()
-        return Apnet(tilgang, rad, hendelser)
+        return Apnet(tilgang, rad, person.tidslinje, person)
 
     def revider(self, tilganger: Sequence[Tilgang], visning: str) -> None:
         """AUD-1: one record per case shown, durable (write-ahead) before the answer leaves."""
@@ -175,8 +181,9 @@ class Leser:
         return sak | {"date": kjent["date"], "as_of": kjent["as_of"], "version": kjent["version"]}
 
     def tidslinje(self, case_id: str) -> dict[str, Any]:
+        """The case's events, milestones and reminders; read in two statements (``apne_sak``)."""
         with self.t.engine.connect() as conn:
-            a = self.apne_sak(conn, case_id, TIDSLINJELESERE)
+            a = self.apne_sak(conn, case_id, TIDSLINJELESERE, tidslinje=True)
             t = a.tilgang
             hendelser = []
             for h in sakens_hendelser(a.hendelser, case_id):
@@ -193,10 +200,10 @@ class Leser:
                             "data": data,
                         }
                     )
-            ms = lister.milepeler_pa(conn, [case_id], self.idag)[case_id]
-            hr = functools.cache(self.t.app.hr_oppslag(self.t.naa()))  # one lookup per employer, not per rung
+            status = a.person.statuser(self.idag)
+            ms = lister.milepeler_fra([case_id], status, a.person.frister())[case_id]
             pid = a.rad["person_id"]
-            alle = paminnelser_pa(conn, self.idag, hr, pid, fnr={pid: a.rad["fnr"]})
+            alle = paminnelser_fra(a.person.paminnelser, self.idag, a.person.hr().get, status, {pid: a.rad["fnr"]})
             paminnelser = [p for p in alle if self._vis_paminnelse(t, a.rad, p)]
             self.revider([t], "tidslinje")
         return {
