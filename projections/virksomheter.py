@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Connection, delete, select
+from sqlalchemy import ColumnElement, Connection, delete, literal, select
 
 from domain.virksomhet import Virksomhet
 from projections.lesemodell import Rader
@@ -65,13 +65,16 @@ def lagre(conn: Connection, rader: Mapping[UUID, Rader], maal: Maal) -> None:
 # ---------------------------------------------------------------- reading
 
 
-def hr_pa(orgnr: ColumnElement[Any] | str, kjent_til: datetime) -> ColumnElement[Any]:
-    """RP-9: the HR id of the employer ``orgnr`` (a column or a value) as known at ``kjent_til``, as a
-    scalar subquery (NULL: none known); one backward step on the primary key (orgnr, nr)."""
+def hr_pa(orgnr: ColumnElement[Any] | str, kjent_til: ColumnElement[Any] | datetime) -> ColumnElement[Any]:
+    """RP-9: the HR id of the employer ``orgnr`` (a column or a value) as known at ``kjent_til`` (an
+    instant, or a parameter bound to one in UTC), as a scalar subquery (NULL: none known); one
+    backward step on the primary key (orgnr, nr)."""
     h = virksomhet_hr
+    if isinstance(kjent_til, datetime):
+        kjent_til = literal(kjent_til.astimezone(UTC), h.c.fra.type)
     return (
         select(h.c.hr_id)
-        .where(h.c.orgnr == orgnr, h.c.fra <= kjent_til.astimezone(UTC))
+        .where(h.c.orgnr == orgnr, h.c.fra <= kjent_til)
         .order_by(h.c.nr.desc())
         .limit(1)
         .scalar_subquery()
