@@ -30,7 +30,7 @@ from domain.tilgang import (
     pluss_maneder,
     vurder_sak,
 )
-from projections import lister, saksvisning
+from projections import lister, saksvisning, virksomheter
 from projections.saksvisning import Personrader
 from projections.sporringer import paminnelser_fra
 from service.compliance import audit as revisjon
@@ -82,11 +82,11 @@ class Leser:
         self.request_id = request_id
         self.idag = t.idag()
 
-    def _hr(self, orgnr: str) -> str | None:
+    def _hr(self, conn: Connection, orgnr: str) -> str | None:
+        """ACC-4: the employer's HR id now, for an HR reader (the employers' read model, RP-9)."""
         if self.bruker.rolle is not Rolle.HR:
             return None
-        hr: str | None = self.t.app.hr_oppslag(self.t.naa())(orgnr)
-        return hr
+        return virksomheter.hr_oppslag(conn, [orgnr], self.t.naa())[orgnr]
 
     def apne_sak(self, conn: Connection, case_id: str, roller: frozenset[Rolle], *, tidslinje: bool = False) -> Apnet:
         """ACC-1: the case, if the caller may read it, in two statements (``projections.saksvisning``): the
@@ -275,14 +275,15 @@ class Leser:
         if not kan_liste(b):
             raise ApiFeil(403, f"role {b.rolle.value} cannot list cases", rule="ACC-1")
         f, valgt = nav_filter(b, visning, f)
-        begrenset = self._begrens(f)
         etter = sak_cursor(cursor)
         godtatt: list[tuple[dict[str, Any], Tilgang]] = []
         with self.t.engine.connect() as conn:
+            begrenset = self._begrens(conn, f)
             if begrenset is not None:
                 godtatt = self._saker(conn, begrenset, etter, antall)
             side = godtatt[:antall]
             ms = lister.milepeler_pa(conn, [r["case_id"] for r, _ in side], self.idag)
+            navn = virksomheter.navn(conn, {r["orgnr"] for r, t in side if t.synlighet.fnr})
             self.revider([t for _, t in side], "liste")
         neste = kod([side[-1][0]["start"].isoformat(), side[-1][0]["case_id"]]) if len(godtatt) > antall else None
         items = [sakslinje(r, ms.get(r["case_id"], []), t, self.idag) for r, t in side]
@@ -293,13 +294,13 @@ class Leser:
             item["fnr"] = vist_fnr(b, item["fnr"])
             item["name"] = r.get("navn") if navn_synlig else None
             item["leader_name"] = r.get("leder_navn") if navn_synlig else None
-            item["employer_name"] = self.t.app.virksomhetsnavn(r["orgnr"]) if navn_synlig else None
+            item["employer_name"] = navn[r["orgnr"]] if navn_synlig else None
             if b.rolle in (Rolle.NAV, Rolle.AUDITOR):
                 item["nav_enhet"] = r.get("nav_enhet")
                 item["veileder_id"] = r.get("veileder_id")
         return {"items": items, "next_cursor": neste, "view": valgt}
 
-    def _begrens(self, f: lister.Sakfilter) -> lister.Sakfilter | None:
+    def _begrens(self, conn: Connection, f: lister.Sakfilter) -> lister.Sakfilter | None:
         """The caller's own limits as SQL filters; None when nothing can match. Exact checks follow."""
         b = self.bruker
         skjult = skjult_planstatus(b.rolle)
@@ -316,7 +317,7 @@ class Leser:
         if b.rolle is Rolle.HR:
             if f.orgnr is None:
                 raise ApiFeil(400, "HR lists one virksomhet at a time: give orgnr", rule="ACC-4", field="orgnr")
-            return f if self._hr(f.orgnr) == b.sub else None
+            return f if self._hr(conn, f.orgnr) == b.sub else None
         return f
 
     def _saker(
@@ -334,7 +335,7 @@ class Leser:
                 hendelser = lister.person_tidslinje(conn, {r["person_id"] for r in rader}, {"narmeste_leder"})
             for r in rader:
                 if r["orgnr"] not in hr_cache:
-                    hr_cache[r["orgnr"]] = self._hr(r["orgnr"])
+                    hr_cache[r["orgnr"]] = self._hr(conn, r["orgnr"])
                 t = vurder_sak(
                     self.bruker,
                     kontekst(r, hendelser.get(r["person_id"], []), hr_cache[r["orgnr"]]),
