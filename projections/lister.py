@@ -8,7 +8,7 @@ asked date, as ``projections.sporringer`` does, so no query depends on a clock.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -18,6 +18,7 @@ from sqlalchemy.sql import Select
 
 from domain.begreper import Beslutningsstatus
 from domain.milepeler import KINDS, for_sent
+from projections.sporringer import statuser_fra
 from projections.tabeller import milepel_status, milepeler, paminnelser, posisjoner, saker, tidslinje
 
 SENDT = Beslutningsstatus.SENT
@@ -53,16 +54,12 @@ def milepeler_pa(conn: Connection, case_ids: Sequence[str], idag: date) -> dict[
     """Each case's milestones (MS-1 order) with the status valid at the end of ``idag`` (MS-3)."""
     if not case_ids:
         return {}
-    status: dict[tuple[str, str], Any] = {}
     q = (
         select(milepel_status)
         .where(milepel_status.c.case_id.in_(list(case_ids)))
         .order_by(milepel_status.c.case_id, milepel_status.c.kind, milepel_status.c.fra)
     )
-    for r in conn.execute(q).mappings():
-        n = (r["case_id"], r["kind"])
-        if n not in status or r["fra"] <= idag:
-            status[n] = r
+    status = statuser_fra(conn.execute(q).mappings(), idag)
     frister = {
         (r.case_id, r.kind): r.due
         for r in conn.execute(
@@ -71,6 +68,15 @@ def milepeler_pa(conn: Connection, case_ids: Sequence[str], idag: date) -> dict[
             )
         )
     }
+    return milepeler_fra(case_ids, status, frister)
+
+
+def milepeler_fra(
+    case_ids: Sequence[str],
+    status: Mapping[tuple[str, str], Mapping[str, Any]],
+    frister: Mapping[tuple[str, str], date | None],
+) -> dict[str, list[dict[str, Any]]]:
+    """Each case's milestones (MS-1 order) from its statuses at a date (``statuser_fra``) and due dates."""
     ut: dict[str, list[dict[str, Any]]] = {}
     for cid in case_ids:
         liste = []

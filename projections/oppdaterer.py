@@ -24,12 +24,13 @@ from sqlalchemy import Connection, Engine, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from domain.innstillinger import Innstillinger
-from projections import levering
+from projections import levering, virksomheter
 from projections.karantene import Karantene, er_infrastruktur, er_radfeil
-from projections.lesemodell import BYGGERE, Personstrom
+from projections.lesemodell import BYGGERE, Personstrom, Rader
 from projections.levering import bare_levering
 from projections.skriving import LIVE, OUTBOX, Maal, Utfall, lagre
-from projections.tabeller import PROJEKSJONER, posisjoner
+from projections.tabeller import PERSONPROJEKSJONER, PROJEKSJONER, posisjoner
+from projections.virksomheter import VIRKSOMHET_TOPIC, Virksomhetsstrom, virksomhet_rader
 
 log = structlog.get_logger(__name__)
 
@@ -48,7 +49,7 @@ class Kilde(Protocol):
 
     def siste_posisjon(self) -> int: ...
 
-    def strom(self, person_id: UUID) -> Personstrom | None: ...
+    def strom(self, strom_id: UUID) -> Personstrom | Virksomhetsstrom | None: ...
 
 
 class PosisjonKonflikt(Exception):
@@ -128,12 +129,17 @@ class Oppdaterer:
         return len(notifs)
 
     def skriv(self, conn: Connection, gruppe: Sequence[str], notifs: Sequence[Any], maal: Maal, *, noye: bool) -> None:
-        """Recompute every person these notifications touch and replace their rows in ``maal``."""
+        """Recompute every person (and employer) these notifications touch and replace their rows in ``maal``.
+        Only the streams ``gruppe`` has projections for are read."""
         nyeste = nyeste_versjoner(notifs)
         ferdig = self._beregnet or {}
-        personer = [p for p, (v, _) in nyeste.items() if ferdig.get(p, 0) < v]
+        arbeidsgivere = {n.originator_id for n in notifs if n.topic.startswith(VIRKSOMHET_TOPIC)}
+        pgruppe = personprojeksjoner(gruppe)
+        personer = [p for p, (v, _) in nyeste.items() if p not in arbeidsgivere and pgruppe and ferdig.get(p, 0) < v]
         if self._beregnet is None and maal is LIVE and not noye:
-            personer = self._bare_levering(conn, gruppe, notifs, personer)
+            personer = self._bare_levering(conn, pgruppe, notifs, personer)
+        if virksomheter.NAVN in gruppe:
+            personer += [p for p, (v, _) in nyeste.items() if p in arbeidsgivere and ferdig.get(p, 0) < v]
         if not personer:
             return
         beregnet = [(pid, *beregn(self.kilde, pid, gruppe, *nyeste[pid], self.outbox)) for pid in personer]
@@ -152,15 +158,24 @@ class Oppdaterer:
         """Write computed persons (person, rows per projection, version read); with ``noye`` person by
         person, so a row the database refuses quarantines only its person. During a rebuild, a result
         older than what is already written for a person is skipped (worker processes may finish out of
-        order)."""
+        order). Employers' results (``virksomheter``) are written by ``projections.virksomheter``."""
         ferdig = self._beregnet
         if ferdig is not None:
             beregnet = [b for b in beregnet if ferdig.get(b[0], 0) <= b[2]]
-        utfall: dict[UUID, Utfall] = {pid: u for pid, u, _ in beregnet}
+        arbeidsgivere: dict[UUID, Rader] = {}
+        utfall: dict[UUID, Utfall] = {}
+        for pid, u, _ in beregnet:
+            r = u.get(virksomheter.NAVN)
+            if isinstance(r, dict):
+                arbeidsgivere[pid] = r
+            elif u:
+                utfall[pid] = u
+        virksomheter.lagre(conn, arbeidsgivere, maal)
+        gruppe = personprojeksjoner(gruppe)
         nye = set() if ferdig is None else {pid for pid in utfall if pid not in ferdig}  # no rows to replace
-        if not noye:
+        if utfall and not noye:
             lagre(conn, gruppe, utfall, maal, nye)
-        else:
+        elif utfall:
             for pid, u in utfall.items():
                 try:
                     with conn.begin_nested():
@@ -209,11 +224,17 @@ class Oppdaterer:
         return gjenoppbygg(self, navn, fremdrift, jobs).hendelser
 
 
+def personprojeksjoner(gruppe: Sequence[str]) -> list[str]:
+    """The projections of ``gruppe`` whose rows are persons' (all but the employers')."""
+    return [n for n in gruppe if n in PERSONPROJEKSJONER]
+
+
 def nyeste_versjoner(notifs: Sequence[Any]) -> dict[UUID, tuple[int, int]]:
-    """Person -> (newest version, its log position) among these notifications, in order of appearance."""
+    """Person (or employer) -> (newest version, its log position) among these notifications, in order of
+    appearance."""
     nyeste: dict[UUID, tuple[int, int]] = {}
     for n in notifs:
-        if n.topic.startswith(PERSON_TOPIC):
+        if n.topic.startswith(PERSON_TOPIC) or n.topic.startswith(VIRKSOMHET_TOPIC):
             pid = n.originator_id
             v, p = nyeste.get(pid, (0, 0))
             nyeste[pid] = (max(v, int(n.originator_version)), max(p, int(n.id)))
@@ -223,22 +244,27 @@ def nyeste_versjoner(notifs: Sequence[Any]) -> dict[UUID, tuple[int, int]]:
 def beregn(
     kilde: Kilde, pid: UUID, gruppe: Sequence[str], versjon: int, posisjon: int, outbox: OutboxBuilder | None = None
 ) -> tuple[Utfall, int]:
-    """The person's rows per projection, or why they could not be computed; and the version read.
+    """The person's rows per projection, or why they could not be computed; and the version read. An
+    employer's stream gives the employers' rows only (``virksomheter``, when ``gruppe`` has it).
 
     The stream is read and decoded once, and the person's ``grunnlag`` computed once (memoised beside
     the aggregate), for all the projections of ``gruppe``. With ``outbox`` (a rebuild), the person's
     outbox rows too, under ``OUTBOX``, from the same aggregate: whatever the read models' quarantine,
     since a sent reminder keeps its delivery row."""
+    personer = personprojeksjoner(gruppe)
     try:
         strom = kilde.strom(pid)
     except Exception as e:
         if er_infrastruktur(e):
             raise
-        return dict.fromkeys(gruppe, Karantene.fra(e, pid, versjon, posisjon)), versjon
+        return dict.fromkeys(personer, Karantene.fra(e, pid, versjon, posisjon)), versjon
+    if isinstance(strom, Virksomhetsstrom):
+        rader: Utfall = {virksomheter.NAVN: virksomhet_rader(strom)} if virksomheter.NAVN in gruppe else {}
+        return rader, max(versjon, strom.versjon)
     if strom is None:
-        return {n: {} for n in gruppe}, versjon
+        return {n: {} for n in personer}, versjon
     ut: Utfall = {}
-    for navn in gruppe:
+    for navn in personer:
         try:
             ut[navn] = BYGGERE[navn](strom, kilde.innstillinger)
         except Exception as e:
@@ -249,7 +275,7 @@ def beregn(
     # the batch's read models on hold for them, so no view shows half of a stream it cannot read.
     feil = next((r for r in ut.values() if isinstance(r, Karantene)), None)
     if feil is not None:
-        ut = dict.fromkeys(gruppe, feil)
+        ut = dict.fromkeys(personer, feil)
     if outbox is not None:
         ut[OUTBOX] = {OUTBOX: outbox(strom, kilde.innstillinger)}
     return ut, max(versjon, strom.versjon)

@@ -7,7 +7,7 @@ the answer for any date needs neither a clock nor the event store.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -31,8 +31,14 @@ def statuser_pa(conn: Connection, idag: date, person_id: str | None = None) -> d
     q = select(milepel_status).order_by(milepel_status.c.case_id, milepel_status.c.kind, milepel_status.c.fra)
     if person_id is not None:
         q = q.where(milepel_status.c.person_id == person_id)
+    return statuser_fra(conn.execute(q).mappings(), idag)
+
+
+def statuser_fra(rader: Iterable[Any], idag: date) -> dict[tuple[str, str], dict[str, Any]]:
+    """MS-3: (case_id, kind) -> the status row valid at the end of ``idag``, from status rows in
+    (case_id, kind, fra) order."""
     ut: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in conn.execute(q).mappings():
+    for r in rader:
         n = (r["case_id"], r["kind"])
         if n not in ut or r["fra"] <= idag:
             ut[n] = dict(r)
@@ -101,8 +107,20 @@ def paminnelser_pa(
         if person_id is not None:
             fq = fq.where(saker.c.person_id == person_id)
         fnr = {r.person_id: r.fnr for r in conn.execute(fq)}  # the AT's address is held in one place only
+    return paminnelser_fra(conn.execute(q).mappings(), idag, hr, status, fnr)
+
+
+def paminnelser_fra(
+    rader: Iterable[Any],
+    idag: date,
+    hr: Callable[[str], str | None],
+    status: Mapping[tuple[str, str], Mapping[str, Any]],
+    fnr: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """RP-12 over reminder rows: every decision, then the rungs still planned after ``idag``, in ``at``
+    order (rows of equal ``at``, role and recipient keep the order they came in)."""
     ut: list[tuple[datetime, dict[str, Any]]] = []
-    for r in conn.execute(q).mappings():
+    for r in rader:
         if r["status"] == PLANLAGT:
             st = status.get((r["status_sak"], r["milepel"]))
             milepel = Status(st["status"]) if st else Status.NOT_APPLICABLE

@@ -153,11 +153,34 @@ karantene = Table(
     Column("case_ids", JSON, nullable=False),  # the cases the projection showed for the person before
 )
 
+# Employers (``projections.virksomheter``), from the Virksomhet streams: its name (PRIV-4) and every HR
+# change in stream order (``nr``) with the instant it is known from (``fra``, the command's time), so
+# the HR of an employer as known at an instant (RP-9) is one indexed lookup. No personal data.
+virksomheter = Table(
+    "virksomheter",
+    metadata,
+    Column("orgnr", Text, primary_key=True),  # unbounded: the command's own, as the stream holds it
+    Column("navn", Text),
+    Column("versjon", Integer, nullable=False),
+)
+
+virksomhet_hr = Table(
+    "virksomhet_hr",
+    metadata,
+    Column("orgnr", Text, primary_key=True),
+    Column("nr", Integer, primary_key=True),  # 0, 1, 2, … in the stream's order
+    Column("fra", DateTime(timezone=True), nullable=False),
+    Column("hr_id", Text, nullable=False),
+)
+
 PROJEKSJONER: dict[str, tuple[Table, ...]] = {
     "saker": (saker, milepeler, milepel_status),
     "tidslinje": (tidslinje,),
     "paminnelser": (paminnelser,),
+    "virksomheter": (virksomheter, virksomhet_hr),
 }
+# The projections whose rows are one person's (keyed by ``person_id``); the rest are the employers'.
+PERSONPROJEKSJONER: tuple[str, ...] = ("saker", "tidslinje", "paminnelser")
 
 # Audit log of reads (AUD-1). Not a projection: no event stream holds these rows, so a rebuild never
 # empties it (it is not in PROJEKSJONER). No identity numbers (PRIV-3): an arbeidstaker who reads is

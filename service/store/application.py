@@ -23,6 +23,7 @@ from domain.referanse import Referanse
 from domain.sykefravaer import ID_KOMMANDOER, Sykefravaer, person_strom_id
 from domain.virksomhet import Virksomhet
 from projections.lesemodell import Personstrom
+from projections.virksomheter import Virksomhetsstrom
 from service.store.hashchain import IN_TRANSACTION
 from service.store.outbox import med_outbox
 from service.store.sql import SqlCursor, SqlStore
@@ -367,14 +368,16 @@ class SyfoApp(Application[UUID]):
     def siste_posisjon(self) -> int:
         return int(self.recorder.max_notification_id() or 0)
 
-    def strom(self, person_id: UUID) -> Personstrom | None:
-        """The person's events and the aggregate they make, read once."""
-        hendelser = list(self.repository.event_store.get(person_id))
+    def strom(self, strom_id: UUID) -> Personstrom | Virksomhetsstrom | None:
+        """A person's events and the aggregate they make, read once (or an employer's aggregate)."""
+        hendelser = list(self.repository.event_store.get(strom_id))
         if not hendelser:
             return None
-        person = project_events(None, hendelser)
-        assert isinstance(person, Sykefravaer)
-        return Personstrom(person_id, person, hendelser)
+        aggregat = project_events(None, hendelser)
+        if isinstance(aggregat, Virksomhet):
+            return Virksomhetsstrom(strom_id, aggregat)
+        assert isinstance(aggregat, Sykefravaer)
+        return Personstrom(strom_id, aggregat, hendelser)
 
     def hr_oppslag(self, kjent_til: datetime) -> Any:
         return self._hr_oppslag(kjent_til)

@@ -7,7 +7,6 @@ read, before anything is returned.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -31,8 +30,9 @@ from domain.tilgang import (
     pluss_maneder,
     vurder_sak,
 )
-from projections import lister
-from projections.sporringer import paminnelser_pa
+from projections import lister, saksvisning, virksomheter
+from projections.saksvisning import Personrader
+from projections.sporringer import paminnelser_fra
 from service.compliance import audit as revisjon
 from service.usecases.history import historikk, pseudonymiser
 from service.usecases.navvisning import nav_filter, vist_fnr
@@ -64,11 +64,13 @@ def ikke_funnet() -> ApiFeil:
 
 @dataclass
 class Apnet:
-    """A case the caller may read: access decision, summary row and the person's timeline rows."""
+    """A case the caller may read: access decision, summary row and the person's timeline rows (and,
+    opened for the timeline, the person's milestone statuses and reminders)."""
 
     tilgang: Tilgang
     rad: dict[str, Any]
     hendelser: list[dict[str, Any]]
+    person: Personrader
 
 
 class Leser:
@@ -80,24 +82,28 @@ class Leser:
         self.request_id = request_id
         self.idag = t.idag()
 
-    def _hr(self, orgnr: str) -> str | None:
+    def _hr(self, conn: Connection, orgnr: str) -> str | None:
+        """ACC-4: the employer's HR id now, for an HR reader (the employers' read model, RP-9)."""
         if self.bruker.rolle is not Rolle.HR:
             return None
-        hr: str | None = self.t.app.hr_oppslag(self.t.naa())(orgnr)
-        return hr
+        return virksomheter.hr_oppslag(conn, [orgnr], self.t.naa())[orgnr]
 
-    def apne_sak(self, conn: Connection, case_id: str, roller: frozenset[Rolle]) -> Apnet:
+    def apne_sak(self, conn: Connection, case_id: str, roller: frozenset[Rolle], *, tidslinje: bool = False) -> Apnet:
+        """ACC-1: the case, if the caller may read it, in two statements (``projections.saksvisning``): the
+        case row (with its employer's HR id now, for an HR reader: ACC-4), then the person's rows; with
+        ``tidslinje`` also the milestone statuses and reminders the timeline shows."""
         if self.bruker.rolle not in roller:
             raise ikke_funnet()
-        rad = lister.sak(conn, case_id)
+        naa = self.t.naa()
+        rad, hr = saksvisning.sak(conn, case_id, naa if self.bruker.rolle is Rolle.HR else None)
         if rad is None:
             raise ikke_funnet()
-        hendelser = lister.person_tidslinje(conn, [rad["person_id"]])[rad["person_id"]]
-        k = kontekst(rad, hendelser, self._hr(rad["orgnr"]))
+        person = saksvisning.personrader(conn, rad["person_id"], naa if tidslinje else None)
+        k = kontekst(rad, person.tidslinje, hr)
         tilgang = vurder_sak(self.bruker, k, self.idag, self.t.app.innstillinger)
         if tilgang is None:
             raise ikke_funnet()
-        return Apnet(tilgang, rad, hendelser)
+        return Apnet(tilgang, rad, person.tidslinje, person)
 
     def revider(self, tilganger: Sequence[Tilgang], visning: str) -> None:
         """AUD-1: one record per case shown, durable (write-ahead) before the answer leaves."""
@@ -175,8 +181,9 @@ class Leser:
         return sak | {"date": kjent["date"], "as_of": kjent["as_of"], "version": kjent["version"]}
 
     def tidslinje(self, case_id: str) -> dict[str, Any]:
+        """The case's events, milestones and reminders; read in two statements (``apne_sak``)."""
         with self.t.engine.connect() as conn:
-            a = self.apne_sak(conn, case_id, TIDSLINJELESERE)
+            a = self.apne_sak(conn, case_id, TIDSLINJELESERE, tidslinje=True)
             t = a.tilgang
             hendelser = []
             for h in sakens_hendelser(a.hendelser, case_id):
@@ -193,10 +200,10 @@ class Leser:
                             "data": data,
                         }
                     )
-            ms = lister.milepeler_pa(conn, [case_id], self.idag)[case_id]
-            hr = functools.cache(self.t.app.hr_oppslag(self.t.naa()))  # one lookup per employer, not per rung
+            status = a.person.statuser(self.idag)
+            ms = lister.milepeler_fra([case_id], status, a.person.frister())[case_id]
             pid = a.rad["person_id"]
-            alle = paminnelser_pa(conn, self.idag, hr, pid, fnr={pid: a.rad["fnr"]})
+            alle = paminnelser_fra(a.person.paminnelser, self.idag, a.person.hr().get, status, {pid: a.rad["fnr"]})
             paminnelser = [p for p in alle if self._vis_paminnelse(t, a.rad, p)]
             self.revider([t], "tidslinje")
         return {
@@ -268,14 +275,15 @@ class Leser:
         if not kan_liste(b):
             raise ApiFeil(403, f"role {b.rolle.value} cannot list cases", rule="ACC-1")
         f, valgt = nav_filter(b, visning, f)
-        begrenset = self._begrens(f)
         etter = sak_cursor(cursor)
         godtatt: list[tuple[dict[str, Any], Tilgang]] = []
         with self.t.engine.connect() as conn:
+            begrenset = self._begrens(conn, f)
             if begrenset is not None:
                 godtatt = self._saker(conn, begrenset, etter, antall)
             side = godtatt[:antall]
             ms = lister.milepeler_pa(conn, [r["case_id"] for r, _ in side], self.idag)
+            navn = virksomheter.navn(conn, {r["orgnr"] for r, t in side if t.synlighet.fnr})
             self.revider([t for _, t in side], "liste")
         neste = kod([side[-1][0]["start"].isoformat(), side[-1][0]["case_id"]]) if len(godtatt) > antall else None
         items = [sakslinje(r, ms.get(r["case_id"], []), t, self.idag) for r, t in side]
@@ -286,13 +294,13 @@ class Leser:
             item["fnr"] = vist_fnr(b, item["fnr"])
             item["name"] = r.get("navn") if navn_synlig else None
             item["leader_name"] = r.get("leder_navn") if navn_synlig else None
-            item["employer_name"] = self.t.app.virksomhetsnavn(r["orgnr"]) if navn_synlig else None
+            item["employer_name"] = navn[r["orgnr"]] if navn_synlig else None
             if b.rolle in (Rolle.NAV, Rolle.AUDITOR):
                 item["nav_enhet"] = r.get("nav_enhet")
                 item["veileder_id"] = r.get("veileder_id")
         return {"items": items, "next_cursor": neste, "view": valgt}
 
-    def _begrens(self, f: lister.Sakfilter) -> lister.Sakfilter | None:
+    def _begrens(self, conn: Connection, f: lister.Sakfilter) -> lister.Sakfilter | None:
         """The caller's own limits as SQL filters; None when nothing can match. Exact checks follow."""
         b = self.bruker
         skjult = skjult_planstatus(b.rolle)
@@ -309,7 +317,7 @@ class Leser:
         if b.rolle is Rolle.HR:
             if f.orgnr is None:
                 raise ApiFeil(400, "HR lists one virksomhet at a time: give orgnr", rule="ACC-4", field="orgnr")
-            return f if self._hr(f.orgnr) == b.sub else None
+            return f if self._hr(conn, f.orgnr) == b.sub else None
         return f
 
     def _saker(
@@ -327,7 +335,7 @@ class Leser:
                 hendelser = lister.person_tidslinje(conn, {r["person_id"] for r in rader}, {"narmeste_leder"})
             for r in rader:
                 if r["orgnr"] not in hr_cache:
-                    hr_cache[r["orgnr"]] = self._hr(r["orgnr"])
+                    hr_cache[r["orgnr"]] = self._hr(conn, r["orgnr"])
                 t = vurder_sak(
                     self.bruker,
                     kontekst(r, hendelser.get(r["person_id"], []), hr_cache[r["orgnr"]]),

@@ -174,7 +174,7 @@ class Varselliste:
         if rad is None:
             return None
         hendelser = lister.person_tidslinje(conn, [rad["person_id"]])[rad["person_id"]]
-        k = kontekst(rad, hendelser, leser._hr(rad["orgnr"]))
+        k = kontekst(rad, hendelser, leser._hr(conn, rad["orgnr"]))
         if vurder_sak(self.b, k, self.idag, self.t.app.innstillinger) is None:
             return None
         try:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from domain.innsyn import vis_milepeler
 from domain.tilgang import Bruker, Rolle, Tilgang, vurder_sak
-from projections import lister
+from projections import lister, virksomheter
 from projections.tabeller import paminnelser, saker
 from service.usecases.navvisning import vist_fnr
 from service.usecases.queries import Leser, kontekst
@@ -36,10 +36,10 @@ class Hrliste:
 
 def hr_virksomheter(t: Tjenester, b: Bruker) -> list[str]:
     """The virksomheter with cases whose HR is this user (ACC-4), by orgnr."""
-    oppslag = t.app.hr_oppslag(t.naa())
     with t.engine.connect() as conn:
         orgnr = [r[0] for r in conn.execute(select(saker.c.orgnr).distinct().order_by(saker.c.orgnr))]
-    return [o for o in orgnr if oppslag(o) == b.sub]
+        hr = virksomheter.hr_oppslag(conn, orgnr, t.naa())  # RP-9, from the employers' read model
+    return [o for o in orgnr if hr[o] == b.sub]
 
 
 def hr_liste(t: Tjenester, b: Bruker, request_id: str | None, sok: str, avsluttede: bool) -> Hrliste:
@@ -94,7 +94,9 @@ def hr_liste(t: Tjenester, b: Bruker, request_id: str | None, sok: str, avslutte
     linjer.sort(
         key=lambda x: (not x["eskalert"], x["forfalte"] == 0, _frist(x["neste"]), x["navn"] or "", x["case_id"])
     )
-    navn = [(o, t.app.virksomhetsnavn(o)) for o in mine]
+    with t.engine.connect() as conn:
+        navn_pa = virksomheter.navn(conn, mine)  # PRIV-4, from the employers' read model
+    navn = [(o, navn_pa[o]) for o in mine]
     return Hrliste(navn, linjer, sok, avsluttede)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Connection, exists, func, select
 from domain.innsyn import skjult_planstatus, vis_milepeler
 from domain.milepeler import KINDS, Status
 from domain.tilgang import Bruker, Rolle, Tilgang, vurder_sak
-from projections import lister
+from projections import lister, virksomheter
 from projections.tabeller import milepeler, saker
 from service.usecases.history import pseudonymiser
 from service.usecases.navvisning import VISNINGER, nav_filter
@@ -156,12 +156,15 @@ def oversikt(t: Tjenester, b: Bruker, request_id: str | None, f: Filter, side: i
             if tg is not None:
                 vist.append((r, tg))
         ms = lister.milepeler_pa(conn, [r["case_id"] for r, _ in vist], idag)
+        navn = virksomheter.navn(conn, {r["orgnr"] for r, tg in vist if tg.synlighet.fnr})
         leser.revider([tg for _, tg in vist], "web:oversikt")
-    linjer = [_linje(t, r, tg, ms.get(r["case_id"], []), idag) for r, tg in vist]
+    linjer = [_linje(t, r, tg, ms.get(r["case_id"], []), idag, navn) for r, tg in vist]
     return Oversikt(linjer, tall, side, sider, visning)
 
 
-def _linje(t: Tjenester, r: dict[str, Any], tg: Tilgang, ms: list[dict[str, Any]], idag: date) -> dict[str, Any]:
+def _linje(
+    t: Tjenester, r: dict[str, Any], tg: Tilgang, ms: list[dict[str, Any]], idag: date, navn: dict[str, str | None]
+) -> dict[str, Any]:
     identitet = tg.synlighet.fnr  # PRIV-4: names go with the identity; an auditor sees pseudonyms (ACC-7)
     leder = r["leder_id"]
     if leder and not identitet:
@@ -171,7 +174,7 @@ def _linje(t: Tjenester, r: dict[str, Any], tg: Tilgang, ms: list[dict[str, Any]
         "fnr": r["fnr"] if identitet else None,
         "navn": r["navn"] if identitet else None,
         "orgnr": r["orgnr"],
-        "virksomhet": t.app.virksomhetsnavn(r["orgnr"]) if identitet else None,
+        "virksomhet": navn[r["orgnr"]] if identitet else None,
         "start": r["start"],
         "slutt": r["slutt"],
         "apen": r["lukkes"] > idag,

@@ -31,7 +31,7 @@ from typer.testing import CliRunner
 from domain.kalender import OSLO
 from domain.oppbevaring import GRUNN_ANMODNING, BevaringspaleggError
 from domain.sykefravaer import Sykefravaer
-from projections.tabeller import PROJEKSJONER, paminnelser, tidslinje
+from projections.tabeller import PERSONPROJEKSJONER, PROJEKSJONER, paminnelser, tidslinje
 from service.bootstrap import Core
 from service.cli import app as cli
 from service.compliance.erasure import PersonNotFoundError, sett_bevaringspalegg, slett_fnr, slett_person
@@ -56,7 +56,7 @@ def rader_for(k: Core, person_id: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every projection row of one person."""
     ut = {}
     with k.engine.connect() as conn:
-        for t in {t for ts in PROJEKSJONER.values() for t in ts}:
+        for t in {t for n in PERSONPROJEKSJONER for t in PROJEKSJONER[n]}:
             q = select(t).where(t.c.person_id == person_id).order_by(*t.primary_key.columns)
             ut[t.name] = [tuple(r) for r in conn.execute(q)]
     return ut

@@ -21,8 +21,9 @@ from domain.kalender import OSLO
 from projections import lesemodell
 from projections.oppdaterer import ALLE, PosisjonKonflikt
 from projections.sporringer import saker_pa
-from projections.tabeller import PROJEKSJONER
+from projections.tabeller import PERSONPROJEKSJONER, PROJEKSJONER
 from projections.tidslinje import paminnelse_json, paminnelser, saker_json
+from projections.virksomheter import Virksomhetsstrom
 from service.bootstrap import Core, build_core
 from service.devtools.simulate import kjor_scenario, simuler
 from service.settings import Settings
@@ -134,6 +135,42 @@ def test_one_projection_rebuilds_alone(kjerne: Core) -> None:
     assert tabeller(kjerne.engine) == live
     assert fremdrift[-1][0] == fremdrift[-1][1] == kjerne.app.siste_posisjon()
     assert sum(n for _, _, n in fremdrift) == kjerne.app.siste_posisjon()
+
+
+def test_the_employers_projection_rebuilds_alone_reading_no_person_stream(
+    kjerne: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RP-9: the employers' rows (names, HR changes) come back from the Virksomhet streams alone."""
+    steg, until = arbeidsmengde(random.Random(5), 3)
+    kjor_scenario(kjerne, steg, Innstillinger(), until, lambda _: None)
+    kjerne.app.behandle(  # a second HR and a name for one employer
+        kjerne.app.les({"at": "2025-03-03T09:00:00+01:00", "type": "virksomhet", "orgnr": "X", "hr_id": "a"})
+    )
+    kjerne.app.behandle(
+        kjerne.app.les(
+            {"at": "2025-03-04T09:00:00+01:00", "type": "virksomhet", "orgnr": "X", "hr_id": "b", "navn": "X AS"}
+        )
+    )
+    kjerne.oppdaterer.fang_opp()
+    live = tabeller(kjerne.engine)
+    assert live["virksomhet_hr"]
+    assert live["virksomheter"]
+    assert [r[1:] for r in live["virksomhet_hr"] if r[0] == "X"] == [
+        (0, datetime(2025, 3, 3, 8, tzinfo=UTC), "a"),
+        (1, datetime(2025, 3, 4, 8, tzinfo=UTC), "b"),
+    ]
+    with kjerne.engine.begin() as conn:  # someone damages the employers' tables
+        for t in PROJEKSJONER["virksomheter"]:
+            conn.execute(t.delete())
+    lest: list[Any] = []
+    virkelig = kjerne.app.strom
+    monkeypatch.setattr(kjerne.app, "strom", lambda sid: lest.append(sid) or virkelig(sid))
+
+    kjerne.oppdaterer.gjenoppbygg(["virksomheter"])
+
+    assert tabeller(kjerne.engine) == live
+    assert lest
+    assert all(isinstance(virkelig(sid), Virksomhetsstrom) for sid in lest)
 
 
 def test_a_rebuild_writes_events_to_nothing_and_sends_nothing(kjerne: Core) -> None:
@@ -269,6 +306,7 @@ def test_a_participant_listed_twice_does_not_stop_the_projections(kjerne: Core) 
 
 
 def test_events_no_projection_uses_still_advance_the_position(kjerne: Core) -> None:
+    """Employers' events advance every person projection and fill only the employers' read model."""
     app = kjerne.app
     for nr in range(3):
         app.behandle(
@@ -281,7 +319,11 @@ def test_events_no_projection_uses_still_advance_the_position(kjerne: Core) -> N
     assert kjerne.oppdaterer.fang_opp() == siste
 
     assert {n: kjerne.oppdaterer.posisjon(n) for n in ALLE} == dict.fromkeys(ALLE, siste)
-    assert all(rader == [] for rader in tabeller(kjerne.engine).values())
+    rader = tabeller(kjerne.engine)
+    assert all(rader[t.name] == [] for navn in PERSONPROJEKSJONER for t in PROJEKSJONER[navn])
+    assert rader["virksomheter"] == [(f"O{nr}", None, 2) for nr in range(3)]
+    fra = datetime(2025, 1, 6, 6, tzinfo=UTC)
+    assert rader["virksomhet_hr"] == [(f"O{nr}", 0, fra, "h") for nr in range(3)]
 
 
 def test_the_same_sick_note_twice_gives_one_row_set(kjerne: Core) -> None:
