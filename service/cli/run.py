@@ -69,7 +69,10 @@ def migrate() -> None:
 def rebuild(
     projection: Annotated[
         list[str] | None,
-        typer.Option("--projection", help="Rebuild only this projection (repeatable): saker, tidslinje, paminnelser."),
+        typer.Option(
+            "--projection",
+            help="Rebuild only this projection (repeatable): saker, tidslinje, paminnelser, virksomheter.",
+        ),
     ] = None,
     jobs: Annotated[
         int | None,

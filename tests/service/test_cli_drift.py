@@ -34,7 +34,7 @@ def test_seed_fills_the_read_models_and_rebuild_gives_them_back(tmp_path: Path) 
     alene = syfo(tmp_path, "rebuild", "--projection", "paminnelser", "--jobs", "1")
 
     assert bygget.returncode == 0, bygget.stderr
-    assert "rebuilt saker, tidslinje, paminnelser from" in bygget.stdout
+    assert "rebuilt saker, tidslinje, paminnelser, virksomheter from" in bygget.stdout
     assert "events/s" in bygget.stderr  # the progress bar
     assert alene.returncode == 0
     assert tabeller(engine) == live
@@ -69,7 +69,7 @@ def test_rebuild_over_a_poisoned_stream_finishes_lists_it_and_exits_1_until_it_i
     engine.dispose()
 
     assert bygget.returncode == 1, bygget.stderr
-    assert "rebuilt saker, tidslinje, paminnelser from" in bygget.stdout
+    assert "rebuilt saker, tidslinje, paminnelser, virksomheter from" in bygget.stdout
     assert f"stream {giftig} (saker): OverflowError" in bygget.stdout
     assert GIFTIG not in bygget.stdout + bygget.stderr
     assert len({r[1] for r in rader["saker"]}) == 1  # the healthy person's case is there
