@@ -12,22 +12,24 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from felles import argumenter, backends, database, median, prosentil, skriv, tabell
+from felles import argumenter, backends, database, last, lastnotat, median, prosentil, skriv, tabell
 
 LESNINGER = 600
 
 
 def main() -> None:
     args = argumenter("read benchmark", cases=300)
+    for_ = last()
     rader: list[list[Any]] = []
     for backend in backends(args.backend):
         rader.extend(maal(backend, args.cases))
+    etter = last()
     kol = ["backend", "read", "reads/s", "p50 ms", "p99 ms", "vs raw get"]
     notat = (
         f"{LESNINGER} reads of randomly chosen people after seeding. *read model* is the person's cases with\n"
         "milestone statuses on a date and the reminder list (SQL on the read-model tables); *as_of* rebuilds\n"
         "the person from the event store as known at a past instant (time travel); *raw get* is\n"
-        "`Application.repository.get` of the same stream, the eventsourcing baseline."
+        "`Application.repository.get` of the same stream, the eventsourcing baseline.\n" + lastnotat(for_, etter)
     )
     skriv("read", "Read", tabell(kol, rader), notat, args)
 
