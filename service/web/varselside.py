@@ -19,6 +19,7 @@ from service.usecases.problems import ApiFeil
 from service.usecases.services import Tjenester, TjenesterDep
 from service.usecases.varsler import MAKS_ANTALL, Varsel, Varselliste, marker_lest
 from service.web.feil import IkkeInnlogget, SideRute
+from service.web.fristord import dager
 from service.web.maler import MANEDER, MILEPELNAVN, dato, side
 from service.web.okt import CSRF_FELT, csrf, csrf_gyldig, innlogget, token_fra
 
@@ -47,8 +48,8 @@ def igjen(frist: date, idag: date) -> str:
     if n == 0:
         return "fristen er i dag"
     if n > 0:
-        return f"{n} {'dag' if n == 1 else 'dager'} igjen"
-    return f"fristen gikk ut for {-n} {'dag' if n == -1 else 'dager'} siden"
+        return f"{dager(n)} igjen"
+    return f"fristen gikk ut for {dager(-n)} siden"
 
 
 def tekst(v: Varsel, idag: date) -> str:
