@@ -187,9 +187,13 @@ def _bytt(conn: Connection, tabeller: list[Table], maal: Maal, navn: Sequence[st
         for ix in t.indexes:
             conn.execute(text(f"ALTER INDEX {q(str(ix.name) + SUFFIKS)} RENAME TO {q(str(ix.name))}"))
     conn.execute(delete(karantene).where(karantene.c.projeksjon.in_(list(navn))))
-    kolonner = list(karantene.columns.keys())
-    conn.execute(karantene.insert().from_select(kolonner, select(*[maal.karantene.c[k] for k in kolonner])))
+    _kopier(conn, maal.karantene, karantene)
     if maal.outbox is not None:  # a live table (decisions are saved with their row): replaced, not renamed
         conn.execute(delete(outbox))
-        kolonner = list(outbox.columns.keys())
-        conn.execute(outbox.insert().from_select(kolonner, select(*[maal.outbox.c[k] for k in kolonner])))
+        _kopier(conn, maal.outbox, outbox)
+
+
+def _kopier(conn: Connection, fra: Table, til: Table) -> None:
+    """Every row of the fresh table ``fra`` into the live table ``til``, column by column."""
+    kolonner = list(til.columns.keys())
+    conn.execute(til.insert().from_select(kolonner, select(*[fra.c[k] for k in kolonner])))
